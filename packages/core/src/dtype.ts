@@ -1,0 +1,46 @@
+/** Element types. `float64` is the default, as in numpy; `int32` holds indices and counts. */
+export type DType = 'float64' | 'float32' | 'int32';
+export type FloatDType = 'float64' | 'float32';
+
+export type TypedArray = Float64Array | Float32Array | Int32Array;
+
+export const DTYPES: readonly DType[] = ['float64', 'float32', 'int32'];
+
+export function isDType(d: unknown): d is DType {
+  return d === 'float64' || d === 'float32' || d === 'int32';
+}
+
+export function isFloat(d: DType): d is FloatDType {
+  return d !== 'int32';
+}
+
+export function allocate(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case 'float64':
+      return new Float64Array(size);
+    case 'float32':
+      return new Float32Array(size);
+    case 'int32':
+      return new Int32Array(size);
+  }
+}
+
+export function dtypeOf(data: TypedArray): DType {
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Float32Array) return 'float32';
+  return 'int32';
+}
+
+/**
+ * numpy's promotion for the types we have: float32 with float64 is float64;
+ * int32 with float32 is float64 (float32 cannot hold every int32); equal types stay.
+ */
+export function promote(a: DType, b: DType): DType {
+  if (a === b) return a;
+  return 'float64';
+}
+
+/** The dtype of a result that must be floating (exp, div, mean…): int32 becomes float64. */
+export function floatOf(d: DType): FloatDType {
+  return d === 'int32' ? 'float64' : d;
+}

@@ -1,0 +1,26 @@
+/**
+ * @tapegrad/core — tensors on a dynamic tape, reverse-mode autograd, and the
+ * numerical checks that prove its gradients.
+ */
+export { Tensor, tensor, type TensorLike, type TensorOptions, type NestedArray, type Axis } from './tensor.js';
+export type { DType, FloatDType, TypedArray } from './dtype.js';
+export type { Shape } from './shape.js';
+export {
+  TapegradError, ShapeError, IndexError, ValueError, ArgumentError, DTypeError, AutogradError,
+} from './errors.js';
+export {
+  backward, gradients, grad, valueAndGrad, noGrad, enableGrad, isGradEnabled,
+  type BackwardOptions, type GradRule, type Node,
+} from './autograd.js';
+export { zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from './creation.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, clamp, where,
+  eq, ne, lt, le, gt, ge,
+} from './ops/elementwise.js';
+export { sigmoid, tanh, relu, step, softmax, logSoftmax } from './ops/activation.js';
+export { sum, sumTo, mean, max, min, logsumexp, argmax, argmin } from './ops/reduce.js';
+export { matmul, dot } from './ops/matmul.js';
+export {
+  reshape, transpose, mT, squeeze, unsqueeze, broadcastTo, concat, stack, slice, takeAlongAxis, oneHot, clone, astype,
+} from './ops/shape.js';
+export { numericalGradient, gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckWorst } from './numerical.js';

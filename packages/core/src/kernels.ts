@@ -1,0 +1,214 @@
+/**
+ * Raw loops over typed arrays. No tape, no Tensor objects, no per-element closures:
+ * each kernel writes into one preallocated output. Broadcasting is stride arithmetic
+ * (a stride of 0 re-reads the same element).
+ */
+import { allocate, type DType, type TypedArray } from './dtype.js';
+import { broadcastStrides, sameShape, sizeOf, stridesOf, type Shape } from './shape.js';
+
+/** The inner loop of a binary op: `n` outputs from x and y read with strides xs, ys. */
+export type BinaryRow = (
+  x: TypedArray, xi: number, xs: number,
+  y: TypedArray, yi: number, ys: number,
+  out: TypedArray, oi: number, n: number,
+) => void;
+
+/** Applies `row` over `outShape`, reading x and y with broadcast strides. */
+export function binaryKernel(
+  x: TypedArray, xShape: Shape, y: TypedArray, yShape: Shape,
+  outShape: Shape, dtype: DType, row: BinaryRow,
+): TypedArray {
+  const size = sizeOf(outShape);
+  const out = allocate(dtype, size);
+  if (size === 0) return out;
+  // Fast paths: same shapes, or one side a single element.
+  if (x.length === size && y.length === size) {
+    row(x, 0, 1, y, 0, 1, out, 0, size);
+    return out;
+  }
+  if (y.length === 1 && x.length === size) {
+    row(x, 0, 1, y, 0, 0, out, 0, size);
+    return out;
+  }
+  if (x.length === 1 && y.length === size) {
+    row(x, 0, 0, y, 0, 1, out, 0, size);
+    return out;
+  }
+  const nd = outShape.length;
+  const xs = broadcastStrides(xShape, outShape);
+  const ys = broadcastStrides(yShape, outShape);
+  const inner = outShape[nd - 1]!;
+  const xsi = xs[nd - 1]!;
+  const ysi = ys[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let xo = 0;
+  let yo = 0;
+  for (let oi = 0; oi < size; oi += inner) {
+    row(x, xo, xsi, y, yo, ysi, out, oi, inner);
+    for (let d = nd - 2; d >= 0; d--) {
+      xo += xs[d]!;
+      yo += ys[d]!;
+      if (++idx[d]! < outShape[d]!) break;
+      xo -= xs[d]! * outShape[d]!;
+      yo -= ys[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Copies `x` of `shape` into the larger `target` shape it broadcasts to. */
+export function expandKernel(x: TypedArray, shape: Shape, target: Shape, dtype: DType): TypedArray {
+  return binaryKernel(x, shape, x, shape, target, dtype, copyRow);
+}
+
+const copyRow: BinaryRow = (x, xi, xs, _y, _yi, _ys, out, oi, n) => {
+  for (let k = 0; k < n; k++, xi += xs) out[oi + k] = x[xi]!;
+};
+
+/** Reads `x` of `shape` in the order of `perm` (out.shape[i] = shape[perm[i]]). */
+export function transposeKernel(x: TypedArray, shape: Shape, perm: readonly number[], dtype: DType): TypedArray {
+  const nd = shape.length;
+  const size = x.length;
+  const out = allocate(dtype, size);
+  if (size === 0) return out;
+  const inStrides = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]!);
+  const st = perm.map((p) => inStrides[p]!);
+  const idx = new Array<number>(nd).fill(0);
+  const inner = outShape[nd - 1] ?? 1;
+  const sInner = st[nd - 1] ?? 0;
+  let xo = 0;
+  for (let oi = 0; oi < size; oi += inner) {
+    for (let k = 0, xi = xo; k < inner; k++, xi += sInner) out[oi + k] = x[xi]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      xo += st[d]!;
+      if (++idx[d]! < outShape[d]!) break;
+      xo -= st[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+export type ReduceKind = 'sum' | 'max' | 'min';
+
+/**
+ * Reduces `x` of `shape` over the sorted `axes`; returns data in the keepdims shape.
+ * NaN propagates through max and min, as in numpy.
+ */
+export function reduceKernel(x: TypedArray, shape: Shape, axes: readonly number[], kind: ReduceKind, dtype: DType): TypedArray {
+  const nd = shape.length;
+  const keepShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out = allocate(dtype, sizeOf(keepShape));
+  if (kind === 'max') out.fill(-Infinity);
+  else if (kind === 'min') out.fill(Infinity);
+  const size = x.length;
+  if (size === 0) return out;
+  if (nd === 0) {
+    out[0] = x[0]!;
+    return out;
+  }
+  const os = broadcastStrides(keepShape, shape); // 0 on reduced axes
+  const inner = shape[nd - 1]!;
+  const osi = os[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let o = 0;
+  for (let i = 0; i < size; i += inner) {
+    if (kind === 'sum') {
+      if (osi === 0) {
+        let acc = 0;
+        for (let k = 0; k < inner; k++) acc += x[i + k]!;
+        out[o] = out[o]! + acc;
+      } else {
+        for (let k = 0; k < inner; k++) out[o + k] = out[o + k]! + x[i + k]!;
+      }
+    } else {
+      const isMax = kind === 'max';
+      for (let k = 0, oo = o; k < inner; k++, oo += osi) {
+        const v = x[i + k]!;
+        const cur = out[oo]!;
+        if (isMax ? v > cur || v !== v : v < cur || v !== v) out[oo] = v;
+        else if (cur !== cur) out[oo] = cur;
+      }
+    }
+    for (let d = nd - 2; d >= 0; d--) {
+      o += os[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      o -= os[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Splits `shape` around `axis` into (outer, n, inner) so that element (o, j, i) is at (o*n + j)*inner + i. */
+export function around(shape: Shape, axis: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i]!;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
+  return [outer, shape[axis]!, inner];
+}
+
+/** Index of the first largest (or smallest) value along `axis`; NaN wins, as in numpy. */
+export function argKernel(x: TypedArray, shape: Shape, axis: number, isMax: boolean): Int32Array {
+  const [outer, n, inner] = around(shape, axis);
+  const out = new Int32Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let best = x[base]!;
+      let arg = 0;
+      if (best === best) {
+        for (let j = 1; j < n; j++) {
+          const v = x[base + j * inner]!;
+          if (v !== v) { arg = j; break; }
+          if (isMax ? v > best : v < best) { best = v; arg = j; }
+        }
+      }
+      out[o * inner + i] = arg;
+    }
+  }
+  return out;
+}
+
+/**
+ * Batched matrix product C[b] = A[b]·B[b] with A (…, m, k), B (…, k, n), batch dims
+ * already broadcast into `batchShape`, read with batch strides (0 where broadcast).
+ * i-k-j order: the inner loop runs along contiguous rows of B and C.
+ */
+export function matmulKernel(
+  a: TypedArray, aBatchStrides: readonly number[],
+  b: TypedArray, bBatchStrides: readonly number[],
+  batchShape: Shape, m: number, k: number, n: number, dtype: DType,
+): TypedArray {
+  const batch = sizeOf(batchShape);
+  const out = allocate(dtype, batch * m * n);
+  if (out.length === 0 || k === 0) return out;
+  const nb = batchShape.length;
+  const idx = new Array<number>(nb).fill(0);
+  let ao = 0;
+  let bo = 0;
+  for (let t = 0; t < batch; t++) {
+    const co = t * m * n;
+    for (let i = 0; i < m; i++) {
+      const ci = co + i * n;
+      const ai = ao + i * k;
+      for (let p = 0; p < k; p++) {
+        const av = a[ai + p]!;
+        const bp = bo + p * n;
+        for (let j = 0; j < n; j++) out[ci + j] = out[ci + j]! + av * b[bp + j]!;
+      }
+    }
+    for (let d = nb - 1; d >= 0; d--) {
+      ao += aBatchStrides[d]!;
+      bo += bBatchStrides[d]!;
+      if (++idx[d]! < batchShape[d]!) break;
+      ao -= aBatchStrides[d]! * batchShape[d]!;
+      bo -= bBatchStrides[d]! * batchShape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}

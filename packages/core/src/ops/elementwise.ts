@@ -1,0 +1,234 @@
+/**
+ * Elementwise ops. Each entry: its forward loop, then its gradient rule, side by side.
+ * Rules see the inputs `x`, `y`, the output `out` and the incoming gradient `g`, and are
+ * written with tensor ops so that they can be differentiated again.
+ */
+import { record } from '../autograd.js';
+import { floatOf, promote, type DType, type TypedArray } from '../dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../errors.js';
+import { binaryKernel, expandKernel, type BinaryRow } from '../kernels.js';
+import { broadcastShapes, fmt } from '../shape.js';
+import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { sumTo } from './reduce.js';
+
+// ---------------------------------------------------------------------------
+// Operand handling shared by every binary op
+
+function checkArg(op: string, v: unknown, which: string): void {
+  if (v instanceof Tensor || typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v) || ArrayBuffer.isView(v)) return;
+  throw new ArgumentError(`${op}: ${which} must be a Tensor or a number, got ${v === null ? 'null' : typeof v}`);
+}
+
+/** Turns the two operands into tensors; a plain number takes the other side's dtype (numpy's weak scalars). */
+export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  checkArg(op, a, 'the first operand');
+  checkArg(op, b, 'the second operand');
+  if (a instanceof Tensor) return [a, asTensor(b, a.dtype)];
+  const y = asTensor(b);
+  return [asTensor(a, y.dtype), y];
+}
+
+type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
+
+/**
+ * Builds a broadcasting binary op. Broadcasting lives here and only here: the kernel
+ * reads each input with broadcast strides, and since a broadcast is an expand, each
+ * input's gradient is summed back to that input's shape (`sumTo`, whose own gradient
+ * is `broadcastTo`). Rules are written as if x, y and out had the same shape.
+ */
+function binary(op: string, resultType: 'promote' | 'float', row: BinaryRow, rule: BinaryRule) {
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    const [x, y] = operands(op, a, b);
+    const shape = broadcastShapes(op, x.shape, y.shape);
+    const dt = promote(x.dtype, y.dtype);
+    const dtype = resultType === 'float' ? floatOf(dt) : dt;
+    const out = new Tensor(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
+    return record(op, [x, y], out, (g) => {
+      const [gx, gy] = rule(g, x, y, out);
+      return [gx && sumTo(gx, x.shape), gy && sumTo(gy, y.shape)];
+    });
+  };
+}
+
+/** A comparison: 0/1 floats, never on the tape. */
+function compare(op: string, row: BinaryRow) {
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    const [x, y] = operands(op, a, b);
+    const shape = broadcastShapes(op, x.shape, y.shape);
+    const dtype = floatOf(promote(x.dtype, y.dtype));
+    return new Tensor(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
+  };
+}
+
+type UnaryRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
+
+/** Builds a unary op from its loop and its rule. `float`: int32 input gives a float64 result. */
+export function unary(op: string, resultType: 'same' | 'float', loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule) {
+  return (a: TensorLike): Tensor => {
+    checkArg(op, a, 'the input');
+    const x = asTensor(a);
+    const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype;
+    const out = new Tensor(allocateLike(dtype, x.size), x.shape);
+    loop(x.data, out.data);
+    return record(op, [x], out, (g) => [rule(g, x, out)]);
+  };
+}
+
+function allocateLike(dtype: DType, n: number): TypedArray {
+  return dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : new Int32Array(n);
+}
+
+/** Only computes a gradient that some input needs: `need(y, () => …)`. */
+const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
+
+// ---------------------------------------------------------------------------
+// Arithmetic
+
+/** x + y, broadcasting. @example add(tensor([1, 2]), 1); // [2, 3] */
+export const add = binary('add', 'promote',
+  (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! + y[yi]!; },
+  (g) => [g, g]);
+
+/** x − y, broadcasting. @example sub(tensor([1, 2]), 1); // [0, 1] */
+export const sub = binary('sub', 'promote',
+  (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! - y[yi]!; },
+  (g, x, y) => [g, need(y, () => g.neg())]);
+
+/** x · y elementwise, broadcasting. @example mul(tensor([1, 2]), tensor([3, 4])); // [3, 8] */
+export const mul = binary('mul', 'promote',
+  (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! * y[yi]!; },
+  (g, x, y) => [need(x, () => g.mul(y)), need(y, () => g.mul(x))]);
+
+/** x / y elementwise (always floating, as numpy's true division). @example div(tensor([1, 2]), 2); // [0.5, 1] */
+export const div = binary('div', 'float',
+  (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! / y[yi]!; },
+  (g, x, y) => [need(x, () => g.div(y)), need(y, () => g.neg().mul(x).div(y.mul(y)))]);
+
+/**
+ * x ** y elementwise. NOTE: the gradient for y uses log(x) and is taken as 0 where x = 0
+ * (as PyTorch does), so `pow(0, y)` with a learnable y gives no NaN.
+ * @example pow(tensor([1, 2, 3]), 2); // [1, 4, 9]
+ */
+export const pow = binary('pow', 'float',
+  (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! ** y[yi]!; },
+  (g, x, y, out) => [
+    need(x, () => g.mul(y).mul(x.pow(y.sub(1)))),
+    need(y, () => where(x.eq(0), 0, g.mul(out).mul(x.log()))),
+  ]);
+
+/**
+ * The larger of x and y elementwise. NOTE: at ties the gradient is split half and half (PyTorch's choice).
+ * @example maximum(tensor([1, 5]), 3); // [3, 5]
+ */
+export const maximum = binary('maximum', 'promote',
+  (x, xi, xs, y, yi, ys, out, oi, n) => {
+    for (let k = 0; k < n; k++, xi += xs, yi += ys) { const a = x[xi]!, b = y[yi]!; out[oi + k] = a > b || a !== a ? a : b; }
+  },
+  (g, x, y) => {
+    const share = x.gt(y).add(x.eq(y).mul(0.5));
+    return [need(x, () => g.mul(share)), need(y, () => g.mul(share.neg().add(1)))];
+  });
+
+/**
+ * The smaller of x and y elementwise. NOTE: at ties the gradient is split half and half.
+ * @example minimum(tensor([1, 5]), 3); // [1, 3]
+ */
+export const minimum = binary('minimum', 'promote',
+  (x, xi, xs, y, yi, ys, out, oi, n) => {
+    for (let k = 0; k < n; k++, xi += xs, yi += ys) { const a = x[xi]!, b = y[yi]!; out[oi + k] = a < b || a !== a ? a : b; }
+  },
+  (g, x, y) => {
+    const share = x.lt(y).add(x.eq(y).mul(0.5));
+    return [need(x, () => g.mul(share)), need(y, () => g.mul(share.neg().add(1)))];
+  });
+
+/** −x. @example neg(tensor([1, -2])); // [-1, 2] */
+export const neg = unary('neg', 'same',
+  (x, out) => { for (let i = 0; i < x.length; i++) out[i] = -x[i]!; },
+  (g) => g.neg());
+
+/** eˣ. NOTE: the rule saves the output (eˣ is its own derivative). @example exp(tensor([0, 1])); // [1, 2.71828183] */
+export const exp = unary('exp', 'float',
+  (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]!); },
+  (g, _x, out) => g.mul(out));
+
+/** Natural logarithm. @example log(tensor([1, Math.E])); // [0, 1] */
+export const log = unary('log', 'float',
+  (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]!); },
+  (g, x) => g.div(x));
+
+/** √x. NOTE: the rule saves the output: d√x = 1 / (2√x). @example sqrt(tensor([4, 9])); // [2, 3] */
+export const sqrt = unary('sqrt', 'float',
+  (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]!); },
+  (g, _x, out) => g.div(out.mul(2)));
+
+/** x². @example square(tensor([2, -3])); // [4, 9] */
+export const square = unary('square', 'same',
+  (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v * v; } },
+  (g, x) => g.mul(x.mul(2)));
+
+/** |x|. NOTE: the subgradient at 0 is 0 (sign(0) = 0, as PyTorch). @example abs(tensor([-2, 3])); // [2, 3] */
+export const abs = unary('abs', 'same',
+  (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]!); },
+  (g, x) => g.mul(x.gt(0).sub(x.lt(0))));
+
+/**
+ * Limits x to [min, max] (either may be omitted). NOTE: the gradient passes where
+ * min ≤ x ≤ max, bounds included (PyTorch's choice).
+ * @example clamp(tensor([-1, 0.5, 2]), 0, 1); // [0, 0.5, 1]
+ */
+export function clamp(a: TensorLike, min?: number | null, max?: number | null): Tensor {
+  for (const [name, v] of [['min', min], ['max', max]] as const) {
+    if (v !== undefined && v !== null && typeof v !== 'number') throw new ArgumentError(`clamp: ${name} must be a number, got ${typeof v}`);
+  }
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (lo > hi) throw new ValueError(`clamp: min ${lo} is larger than max ${hi}`);
+  const op = unary('clamp', 'same',
+    (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v < lo ? lo : v > hi ? hi : v; } },
+    (g, x) => g.mul(x.ge(lo).mul(x.le(hi))));
+  return op(a);
+}
+
+/**
+ * Picks from x where `cond` is nonzero and from y elsewhere, broadcasting all three
+ * (numpy's `np.where(cond, x, y)`). `cond` gets no gradient.
+ * @example where(tensor([1, 0]), 5, tensor([7, 8])); // [5, 8]
+ */
+export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  checkArg('where', c, 'the condition');
+  const cond = asTensor(c);
+  const [x, y] = operands('where', a, b);
+  let shape: number[];
+  try {
+    shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
+  } catch {
+    throw new ShapeError(`where: shapes ${fmt(cond.shape)}, ${fmt(x.shape)} and ${fmt(y.shape)} cannot be broadcast together`);
+  }
+  const dtype = promote(x.dtype, y.dtype);
+  const cd = expandKernel(cond.data, cond.shape, shape, cond.dtype);
+  const xd = expandKernel(x.data, x.shape, shape, dtype);
+  const yd = expandKernel(y.data, y.shape, shape, dtype);
+  for (let i = 0; i < cd.length; i++) if (cd[i] === 0) xd[i] = yd[i]!;
+  const out = new Tensor(xd, shape);
+  return record('where', [x, y], out, (g) => [
+    need(x, () => sumTo(where(cond, g, 0), x.shape)),
+    need(y, () => sumTo(where(cond, 0, g), y.shape)),
+  ]);
+}
+
+// ---------------------------------------------------------------------------
+// Comparisons: 0/1 tensors, no gradient
+
+/** 1 where x == y. @example eq(tensor([1, 2]), 2); // [0, 1] */
+export const eq = compare('eq', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi] === y[yi] ? 1 : 0; });
+/** 1 where x != y (NaN != NaN is 1, as numpy). @example ne(tensor([1, 2]), 2); // [1, 0] */
+export const ne = compare('ne', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi] !== y[yi] ? 1 : 0; });
+/** 1 where x < y. @example lt(tensor([1, 2]), 2); // [1, 0] */
+export const lt = compare('lt', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! < y[yi]! ? 1 : 0; });
+/** 1 where x ≤ y. @example le(tensor([1, 2]), 2); // [1, 1] */
+export const le = compare('le', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! <= y[yi]! ? 1 : 0; });
+/** 1 where x > y. @example gt(tensor([1, 3]), 2); // [0, 1] */
+export const gt = compare('gt', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! > y[yi]! ? 1 : 0; });
+/** 1 where x ≥ y. @example ge(tensor([1, 2]), 2); // [0, 1] */
+export const ge = compare('ge', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! >= y[yi]! ? 1 : 0; });

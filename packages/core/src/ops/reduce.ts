@@ -1,0 +1,139 @@
+/**
+ * Reductions over `axis?: number | number[]` (all axes when omitted) with numpy's
+ * `keepdims`. Forward kernel and gradient rule side by side.
+ */
+import { record } from '../autograd.js';
+import { floatOf, type DType } from '../dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../errors.js';
+import { argKernel, reduceKernel, type ReduceKind } from '../kernels.js';
+import { fmt, normAxes, normAxis, sameShape, type Shape } from '../shape.js';
+import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
+
+function reduced(x: Tensor, axes: readonly number[], keepdims: boolean): number[] {
+  const out: number[] = [];
+  x.shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepdims) out.push(1);
+  });
+  return out;
+}
+
+function checkKeepdims(op: string, keepdims: unknown): void {
+  if (typeof keepdims !== 'boolean') throw new ArgumentError(`${op}: keepdims must be true or false, got ${String(keepdims)}`);
+}
+
+/** Runs a reduce kernel and returns (keepdims-shaped result, result in the asked shape). */
+function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | undefined, keepdims: boolean, dtype: DType) {
+  checkKeepdims(op, keepdims);
+  const axes = normAxes(op, axis, x.ndim);
+  if (kind !== 'sum' && x.size === 0 && (axes.some((a) => x.shape[a] === 0) || axes.length === 0)) {
+    throw new ValueError(`${op}: cannot take the ${kind} over an empty axis of a tensor of shape ${fmt(x.shape)}`);
+  }
+  const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const data = reduceKernel(x.data, x.shape, axes, kind, dtype);
+  return { axes, keepShape, out: new Tensor(data, reduced(x, axes, keepdims)) };
+}
+
+/**
+ * Σ over `axis` (all axes when omitted).
+ * @example sum(tensor([[1, 2], [3, 4]]), 0); // [4, 6]
+ */
+export function sum(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
+  const x = asTensor(a);
+  const { keepShape, out } = reduceOp('sum', 'sum', x, axis, keepdims, x.dtype);
+  return record('sum', [x], out, (g) => [g.reshape(keepShape).broadcastTo(x.shape)]);
+}
+
+/**
+ * Sums a broadcast result back to `shape` (the gradient of an expand). Its own gradient
+ * is `broadcastTo`, so rules that use it stay differentiable.
+ * @example sumTo(ones([3, 2]), [2]); // [3, 3]
+ */
+export function sumTo(x: Tensor, shape: Shape): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  const lead = x.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < x.ndim; i++) {
+    const target = i < lead ? undefined : shape[i - lead];
+    if (target === undefined) axes.push(i);
+    else if (target === 1 && x.shape[i] !== 1) axes.push(i);
+    else if (target !== x.shape[i]) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
+  }
+  if (lead < 0) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
+  const data = reduceKernel(x.data, x.shape, axes, 'sum', x.dtype);
+  const out = new Tensor(data, shape);
+  return record('sumTo', [x], out, (g) => [g.broadcastTo(x.shape)]);
+}
+
+/**
+ * The mean over `axis` (all axes when omitted). Integer input gives float64.
+ * @example mean(tensor([[1, 2], [3, 4]]), 1); // [1.5, 3.5]
+ */
+export function mean(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
+  const x = asTensor(a);
+  const axes = normAxes('mean', axis, x.ndim);
+  let count = 1;
+  for (const ax of axes) count *= x.shape[ax]!;
+  const xf = x.dtype === 'int32' ? x.astype('float64') : x;
+  return sum(xf, axes, keepdims).div(count);
+}
+
+function extreme(op: 'max' | 'min') {
+  return (a: TensorLike, axis?: Axis | null, keepdims = false): Tensor => {
+    const x = asTensor(a);
+    const { axes, keepShape, out } = reduceOp(op, op, x, axis, keepdims, x.dtype);
+    // NOTE: ties share the gradient equally (PyTorch's amax/amin), so it still sums to g.
+    return record(op, [x], out, (g) => {
+      const hit = x.eq(out.reshape(keepShape));
+      return [g.reshape(keepShape).mul(hit).div(hit.sum(axes, true))];
+    });
+  };
+}
+
+/** The largest value over `axis` (all axes when omitted); NaN propagates. @example max(tensor([[1, 5], [3, 4]]), 1); // [5, 4] */
+export const max = extreme('max');
+/** The smallest value over `axis` (all axes when omitted); NaN propagates. @example min(tensor([[1, 5], [3, 4]]), 1); // [1, 3] */
+export const min = extreme('min');
+
+/**
+ * log Σ exp(x) over `axis`, shifted by the maximum so that it is finite for large x.
+ * @example logsumexp(tensor([1000, 1000])); // 1000.69314718
+ */
+export function logsumexp(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
+  const x = asTensor(a);
+  checkKeepdims('logsumexp', keepdims);
+  const axes = normAxes('logsumexp', axis, x.ndim);
+  if (x.size === 0) throw new ValueError(`logsumexp: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
+  // NOTE: the shift is a constant (detached): the result does not depend on it.
+  const m = max(x.detach(), axes, true);
+  const shift = m.where(isFiniteMask(m), 0); // all −∞ or +∞ lanes: shift by 0, not ∞
+  const xs = x.astype(floatOf(x.dtype)).sub(shift);
+  const out = xs.exp().sum(axes, true).log().add(shift);
+  return keepdims ? out : out.reshape(reduced(x, axes, false));
+}
+
+function isFiniteMask(t: Tensor): Tensor {
+  const d = new Float64Array(t.size);
+  for (let i = 0; i < d.length; i++) d[i] = Number.isFinite(t.data[i]!) ? 1 : 0;
+  return new Tensor(d, t.shape);
+}
+
+function argOp(op: 'argmax' | 'argmin') {
+  return (a: TensorLike, axis?: number | null, keepdims = false): Tensor => {
+    const x = asTensor(a);
+    checkKeepdims(op, keepdims);
+    if (x.size === 0) throw new ValueError(`${op}: an empty tensor of shape ${fmt(x.shape)} has no ${op.slice(3)}imum`);
+    if (axis === undefined || axis === null) {
+      const flat = argKernel(x.data, [x.size], 0, op === 'argmax');
+      return new Tensor(flat, keepdims ? x.shape.map(() => 1) : []);
+    }
+    const ax = normAxis(op, axis, x.ndim);
+    const data = argKernel(x.data, x.shape, ax, op === 'argmax');
+    return new Tensor(data, reduced(x, [ax], keepdims));
+  };
+}
+
+/** Index of the largest value (first on ties), flattened or along `axis`; int32, no gradient. @example argmax(tensor([[1, 5], [7, 2]]), 1); // [1, 0] */
+export const argmax = argOp('argmax');
+/** Index of the smallest value (first on ties), flattened or along `axis`; int32, no gradient. @example argmin(tensor([3, 1, 2])); // 1 */
+export const argmin = argOp('argmin');

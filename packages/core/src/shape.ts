@@ -1,0 +1,92 @@
+import { IndexError, ShapeError, ValueError } from './errors.js';
+
+export type Shape = readonly number[];
+
+/** `[2,3]` — the form every message uses. */
+export function fmt(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Checks a user-given shape: whole numbers ≥ 0. */
+export function checkShape(op: string, shape: unknown): number[] {
+  if (typeof shape === 'number') shape = [shape];
+  if (!Array.isArray(shape)) throw new ValueError(`${op}: shape must be an array of sizes, got ${String(shape)}`);
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ValueError(`${op}: sizes must be whole numbers ≥ 0, got shape [${shape.map(String).join(',')}]`);
+    }
+  }
+  return shape.slice() as number[];
+}
+
+/** Resolves a possibly negative axis against `ndim`, as numpy does. */
+export function normAxis(op: string, axis: number, ndim: number): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
+    throw new IndexError(`${op}: axis must be an integer, got ${String(axis)}`);
+  }
+  if (axis < -ndim || axis >= ndim) {
+    throw new IndexError(`${op}: axis ${axis} is out of range for a ${ndim}-d tensor`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Resolves `axis?: number | number[]` to a sorted list of distinct axes (all axes when omitted). */
+export function normAxes(op: string, axis: number | readonly number[] | undefined | null, ndim: number): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : Array.isArray(axis) ? axis : null;
+  if (list === null) throw new IndexError(`${op}: axis must be a number or an array of numbers, got ${String(axis)}`);
+  const out = list.map((a) => normAxis(op, a, ndim));
+  const set = new Set(out);
+  if (set.size !== out.length) throw new IndexError(`${op}: repeated axis in [${list.join(',')}]`);
+  return out.sort((a, b) => a - b);
+}
+
+/** numpy's broadcasting rule: align from the right; each pair of sizes must match or be 1. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Strides that read an array of `shape` as if it had `target` shape (0 where broadcast).
+ * `shape` must broadcast to `target`.
+ */
+export function broadcastStrides(shape: Shape, target: Shape): number[] {
+  const own = stridesOf(shape);
+  const out = new Array<number>(target.length).fill(0);
+  const off = target.length - shape.length;
+  for (let i = 0; i < shape.length; i++) out[off + i] = shape[i] === 1 ? 0 : own[i]!;
+  return out;
+}

@@ -1,0 +1,332 @@
+/**
+ * The Tensor: contiguous typed-array storage, a shape, a dtype, and — when it was
+ * made by an op on tensors that require grad — the tape `node` that made it.
+ * Every op is also a method here; the ops themselves live in ops/, grouped by family.
+ */
+import { _setToTensor, backward, record, type BackwardOptions, type Node } from './autograd.js';
+import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { ArgumentError, DTypeError, ValueError } from './errors.js';
+import { formatTensor } from './format.js';
+import { checkShape, fmt, sizeOf, type Shape } from './shape.js';
+import * as ew from './ops/elementwise.js';
+import * as act from './ops/activation.js';
+import * as red from './ops/reduce.js';
+import * as shp from './ops/shape.js';
+import * as mm from './ops/matmul.js';
+
+/** Nested arrays of numbers, any depth. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+/** What every op accepts where a tensor is expected. */
+export type TensorLike = Tensor | number | boolean | readonly NestedArray[] | TypedArray;
+export type Axis = number | readonly number[];
+
+export interface TensorOptions {
+  /** Element type; default float64 (from a typed array: its own type). */
+  dtype?: DType;
+  /** Record ops on this tensor so that `backward` can fill its `.grad`. */
+  requiresGrad?: boolean;
+}
+
+export class Tensor {
+  /** Row-major contiguous storage. Writing to it directly bypasses the tape. */
+  readonly data: TypedArray;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  /** The gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`). */
+  grad: Tensor | null = null;
+  /** The op that made this tensor, or null for a leaf. */
+  node: Node | null = null;
+  /** An optional label, shown in messages and graphs. */
+  name: string | undefined = undefined;
+  /** @internal */
+  retainsGrad = false;
+  /** @internal lets autograd recognise tensors without importing this module. */
+  readonly _isTensor = true;
+  private _requiresGrad = false;
+
+  /**
+   * Wraps `data` (not copied) as a tensor of `shape`; the dtype is the typed array's.
+   * Most code wants `tensor(...)` instead.
+   * @example
+   *   new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
+   */
+  constructor(data: TypedArray, shape: Shape) {
+    if (sizeOf(shape) !== data.length) {
+      throw new ValueError(`Tensor: shape ${fmt(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze(shape.slice());
+    this.dtype = dtypeOf(data);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return this.data.length;
+  }
+  /** True for tensors made by the user rather than by an op on the tape. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(on: boolean) {
+    if (on && !isFloat(this.dtype)) {
+      throw new DTypeError(`requiresGrad: only float32 and float64 tensors can require grad, this one is ${this.dtype}`);
+    }
+    if (!on && this.node !== null) {
+      throw new ValueError(`requiresGrad: cannot turn off grad on a tensor made by '${this.node.op}'; use detach()`);
+    }
+    this._requiresGrad = on;
+  }
+  /** Sets `requiresGrad` and returns this tensor (PyTorch's `requires_grad_`). */
+  requiresGrad_(on = true): this {
+    this.requiresGrad = on;
+    return this;
+  }
+  /** @internal */
+  _markRequiresGrad(): void {
+    this._requiresGrad = true;
+  }
+
+  /**
+   * Reverse mode from this tensor: adds d(this)/d(leaf) into every leaf's `.grad`.
+   * @example
+   *   const x = tensor([1, 2], { requiresGrad: true });
+   *   x.mul(x).sum().backward(); // x.grad = [2, 4]
+   */
+  backward(gradient?: TensorLike, opts: BackwardOptions = {}): void {
+    backward(this, gradient === undefined ? undefined : asTensor(gradient, this.dtype), opts);
+  }
+  /** Keep `.grad` on this non-leaf tensor too during backward. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+  /** Sets `.grad` back to null. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  // ---- conversion ----
+  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`. */
+  toArray(): NestedArray {
+    const { data, shape } = this;
+    if (shape.length === 0) return data[0]!;
+    const build = (dim: number, offset: number, stride: number): NestedArray[] => {
+      const n = shape[dim]!;
+      const inner = stride / n;
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = dim === shape.length - 1 ? data[offset + i]! : build(dim + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, data.length);
+  }
+  /** The value of a one-element tensor as a number. */
+  item(): number {
+    if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
+    return this.data[0]!;
+  }
+  /** Prints like numpy's `print(a)`. */
+  toString(): string {
+    return formatTensor(this.data, this.shape, this.dtype);
+  }
+  /** A copy with its own storage, on the tape (its gradient flows back to this). */
+  clone(): Tensor {
+    return shp.clone(this);
+  }
+  /** The same storage, cut from the tape. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+  /** A copy in another dtype (differentiable between float dtypes). */
+  astype(dtype: DType): Tensor {
+    return shp.astype(this, dtype);
+  }
+  /** @internal */
+  _alias(): Tensor {
+    return record('alias', [this], new Tensor(this.data, this.shape), (g) => [g]);
+  }
+  /** @internal */
+  _onesLike(): Tensor {
+    return new Tensor(allocate(this.dtype, this.size).fill(1), this.shape);
+  }
+  /** @internal */
+  _zerosLike(): Tensor {
+    return new Tensor(allocate(this.dtype, this.size), this.shape);
+  }
+
+  // ---- elementwise ----
+  add(y: TensorLike): Tensor { return ew.add(this, y); }
+  sub(y: TensorLike): Tensor { return ew.sub(this, y); }
+  mul(y: TensorLike): Tensor { return ew.mul(this, y); }
+  div(y: TensorLike): Tensor { return ew.div(this, y); }
+  pow(y: TensorLike): Tensor { return ew.pow(this, y); }
+  maximum(y: TensorLike): Tensor { return ew.maximum(this, y); }
+  minimum(y: TensorLike): Tensor { return ew.minimum(this, y); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  square(): Tensor { return ew.square(this); }
+  abs(): Tensor { return ew.abs(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  where(cond: TensorLike, other: TensorLike): Tensor { return ew.where(cond, this, other); }
+  eq(y: TensorLike): Tensor { return ew.eq(this, y); }
+  ne(y: TensorLike): Tensor { return ew.ne(this, y); }
+  lt(y: TensorLike): Tensor { return ew.lt(this, y); }
+  le(y: TensorLike): Tensor { return ew.le(this, y); }
+  gt(y: TensorLike): Tensor { return ew.gt(this, y); }
+  ge(y: TensorLike): Tensor { return ew.ge(this, y); }
+
+  // ---- activation ----
+  tanh(): Tensor { return act.tanh(this); }
+  sigmoid(): Tensor { return act.sigmoid(this); }
+  relu(): Tensor { return act.relu(this); }
+  step(): Tensor { return act.step(this); }
+  softmax(axis = -1): Tensor { return act.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return act.logSoftmax(this, axis); }
+
+  // ---- reduce ----
+  sum(axis?: Axis | null, keepdims = false): Tensor { return red.sum(this, axis, keepdims); }
+  mean(axis?: Axis | null, keepdims = false): Tensor { return red.mean(this, axis, keepdims); }
+  max(axis?: Axis | null, keepdims = false): Tensor { return red.max(this, axis, keepdims); }
+  min(axis?: Axis | null, keepdims = false): Tensor { return red.min(this, axis, keepdims); }
+  logsumexp(axis?: Axis | null, keepdims = false): Tensor { return red.logsumexp(this, axis, keepdims); }
+  argmax(axis?: number | null, keepdims = false): Tensor { return red.argmax(this, axis, keepdims); }
+  argmin(axis?: number | null, keepdims = false): Tensor { return red.argmin(this, axis, keepdims); }
+
+  // ---- matmul ----
+  matmul(y: TensorLike): Tensor { return mm.matmul(this, y); }
+  dot(y: TensorLike): Tensor { return mm.dot(this, y); }
+
+  // ---- shape ----
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return shp.reshape(this, (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[]);
+  }
+  flatten(): Tensor { return shp.reshape(this, [-1]); }
+  transpose(axes?: readonly number[]): Tensor { return shp.transpose(this, axes); }
+  /** All axes reversed, as numpy's `.T`. */
+  get T(): Tensor { return shp.transpose(this); }
+  /** The last two axes swapped (a batch of matrices transposed). */
+  get mT(): Tensor { return shp.mT(this); }
+  squeeze(axis?: Axis | null): Tensor { return shp.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return shp.unsqueeze(this, axis); }
+  broadcastTo(shape: readonly number[]): Tensor { return shp.broadcastTo(this, shape); }
+  slice(axis: number, start?: number | null, end?: number | null, step?: number): Tensor {
+    return shp.slice(this, axis, start, end, step);
+  }
+  takeAlongAxis(indices: TensorLike, axis: number): Tensor { return shp.takeAlongAxis(this, indices, axis); }
+}
+
+// ---------------------------------------------------------------------------
+// Creation from user data
+
+function inferShape(op: string, data: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0] as NestedArray;
+  }
+  return shape;
+}
+
+function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArray): void {
+  let k = 0;
+  const visit = (v: NestedArray, dim: number): void => {
+    if (dim === shape.length) {
+      if (Array.isArray(v)) throw new ValueError(`${op}: ragged nested arrays — expected a number at depth ${dim}, found an array (shape so far ${fmt(shape)})`);
+      const num = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      if (typeof num !== 'number') {
+        throw new ValueError(`${op}: data must be numbers, found ${v === null ? 'null' : typeof v} (${String(v)})`);
+      }
+      out[k++] = num;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ValueError(
+        `${op}: ragged nested arrays — expected ${shape[dim]} elements at depth ${dim}, found ${Array.isArray(v) ? v.length : 'a number'}`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) visit(v[i] as NestedArray, dim + 1);
+  };
+  visit(data, 0);
+}
+
+function checkDType(op: string, dtype: unknown): DType | undefined {
+  if (dtype === undefined) return undefined;
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; use 'float64', 'float32' or 'int32'`);
+  return dtype;
+}
+
+/**
+ * Makes a tensor from a number, nested arrays, a flat array or a typed array (copied).
+ * @example
+ *   const W = tensor([[0.1, 0.2], [0.3, 0.4]], { requiresGrad: true });
+ *   const v = tensor(new Float32Array(6), { shape: [2, 3] });
+ */
+export function tensor(data: TensorLike, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
+  const op = 'tensor';
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`${op}: options must be an object`);
+  let dtype = checkDType(op, options.dtype);
+  let out: Tensor;
+  if (data instanceof Tensor) {
+    out = data.detach().astype(dtype ?? data.dtype);
+    if (out.data === data.data) out = new Tensor(data.data.slice(), data.shape);
+    if (options.shape !== undefined) out = out.reshape(checkShape(op, options.shape));
+  } else if (ArrayBuffer.isView(data)) {
+    if (!(data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array)) {
+      dtype ??= 'float64';
+    }
+    dtype ??= dtypeOf(data as TypedArray);
+    const shape = options.shape === undefined ? [(data as TypedArray).length] : checkShape(op, options.shape);
+    const arr = allocate(dtype, (data as TypedArray).length);
+    arr.set(data as unknown as ArrayLike<number>);
+    if (sizeOf(shape) !== arr.length) {
+      throw new ValueError(`${op}: shape ${fmt(shape)} needs ${sizeOf(shape)} elements but the data has ${arr.length}`);
+    }
+    out = new Tensor(arr, shape);
+  } else if (typeof data === 'number' || typeof data === 'boolean' || Array.isArray(data)) {
+    const inferred = inferShape(op, data as NestedArray);
+    const arr = allocate(dtype ?? 'float64', sizeOf(inferred));
+    fillFlat(op, data as NestedArray, inferred, arr);
+    let shape = inferred;
+    if (options.shape !== undefined) {
+      shape = checkShape(op, options.shape);
+      if (sizeOf(shape) !== arr.length || (inferred.length > 1 && fmt(shape) !== fmt(inferred))) {
+        throw new ValueError(`${op}: shape ${fmt(shape)} does not match the data's shape ${fmt(inferred)}`);
+      }
+    }
+    out = new Tensor(arr, shape);
+  } else {
+    throw new ArgumentError(
+      `${op}: data must be a number, nested arrays, a typed array or a Tensor, got ${data === null ? 'null' : typeof data}`,
+    );
+  }
+  if (options.requiresGrad) out.requiresGrad = true;
+  return out;
+}
+
+/**
+ * @internal Turns an op's argument into a tensor. A plain number takes the dtype of the
+ * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32.
+ */
+export function asTensor(v: TensorLike, like?: DType): Tensor {
+  if (v instanceof Tensor) return v;
+  if (typeof v === 'number') {
+    const dtype: DType = like === undefined ? 'float64' : like === 'int32' && !Number.isInteger(v) ? 'float64' : like;
+    const arr = allocate(dtype, 1);
+    arr[0] = v;
+    return new Tensor(arr, []);
+  }
+  return tensor(v);
+}
+
+_setToTensor((v) => asTensor(v as TensorLike));

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+import { defaultServerConditions } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const root = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  ssr: { resolve: { conditions: ['@tapegrad/source', ...defaultServerConditions] } },
+  resolve: { conditions: ['@tapegrad/source'] },
+  test: {
+    projects: [
+      { extends: true as const, test: { name: 'core', root: root('./packages/core') } },
+      { extends: true as const, test: { name: 'nn', root: root('./packages/nn') } },
+      { extends: true as const, test: { name: 'optim', root: root('./packages/optim') } },
+      { extends: true as const, test: { name: 'examples', root: root('./examples') } },
+    ],
+  },
+});
