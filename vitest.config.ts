@@ -9,7 +9,8 @@ export default defineConfig({
   resolve: { conditions: ['@tapegrad/source'] },
   test: {
     projects: [
-      { extends: true as const, test: { name: 'core', root: root('./packages/core') } },
+      // --expose-gc: the memory test measures the heap after a real collection.
+      { extends: true as const, test: { name: 'core', root: root('./packages/core'), execArgv: ['--expose-gc'] } },
       { extends: true as const, test: { name: 'nn', root: root('./packages/nn') } },
       { extends: true as const, test: { name: 'optim', root: root('./packages/optim') } },
       { extends: true as const, test: { name: 'examples', root: root('./examples') } },

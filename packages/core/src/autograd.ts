@@ -214,9 +214,9 @@ function asInput(op: string, a: unknown, i: number, toTensor: (v: unknown) => Te
     }
     throw e;
   }
-  // Connected to an outer tape (nested grad): differentiate through an alias so the
-  // outer level still sees the dependence. Otherwise start a fresh leaf.
-  return t.requiresGrad ? t._alias() : t.detach().requiresGrad_(true);
+  // Connected to an outer tape that is recording (nested grad): differentiate through an
+  // alias so the outer level still sees the dependence. Otherwise start a fresh leaf.
+  return t.requiresGrad && gradEnabled ? t._alias() : t.detach().requiresGrad_(true);
 }
 
 let toTensorFn: ((v: unknown) => Tensor) | null = null;
