@@ -8,6 +8,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@tapegrad/source', ...defaultServerConditions] } },
   resolve: { conditions: ['@tapegrad/source'] },
   test: {
+    // The JSON report is what .ci/run counts (vitest's own summary line is not a stable format).
+    reporters: ['default', 'json'],
+    outputFile: { json: fileURLToPath(new URL('./.ci/out/tests.json', import.meta.url)) },
     projects: [
       // --expose-gc: the memory test measures the heap after a real collection.
       { extends: true as const, test: { name: 'core', root: root('./packages/core'), execArgv: ['--expose-gc'] } },
