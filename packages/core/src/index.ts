@@ -24,3 +24,8 @@ export {
   reshape, transpose, mT, squeeze, unsqueeze, broadcastTo, concat, stack, slice, takeAlongAxis, oneHot, clone, astype,
 } from './ops/shape.js';
 export { numericalGradient, gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckWorst } from './numerical.js';
+export {
+  Generator, globalGenerator, getGlobalGenerator, manualSeed, rand, randn, randint, permutation, choice, uniform, normal,
+  type RandomOptions, type RandomState,
+} from './random.js';
+export { setPrintOptions, getPrintOptions, formatRepr, type PrintOptions } from './format.js';

@@ -9,9 +9,12 @@ import { ValueError } from './errors.js';
 /** Words of state. */
 const N = 624;
 const M = 397;
-const MATRIX_A = 0x9908b0df;
-const UPPER_MASK = 0x80000000;
+// Constants as int32 (the state is an Int32Array, so everything stays in small integers).
+const MATRIX_A = 0x9908b0df | 0;
+const UPPER_MASK = 0x80000000 | 0;
 const LOWER_MASK = 0x7fffffff;
+const TEMPER_B = 0x9d2c5680 | 0;
+const TEMPER_C = 0xefc60000 | 0;
 const TWO_32 = 4294967296;
 
 /**
@@ -63,7 +66,8 @@ function describe(v: unknown): string {
  *   mt.nextDouble(); // 0.5488135039273248, as np.random.seed(0); np.random.rand()
  */
 export class MT19937 {
-  private readonly key = new Uint32Array(N);
+  /** The 624 words, stored as signed int32 (the same bits as numpy's uint32 key). */
+  private readonly key = new Int32Array(N);
   private pos = N;
   private hasGauss = false;
   private gauss = 0;
@@ -90,7 +94,7 @@ export class MT19937 {
     const key = this.key;
     for (let i = 0; i < N; i++) {
       key[i] = s;
-      s = (Math.imul(1812433253, s ^ (s >>> 30)) + i + 1) >>> 0;
+      s = (Math.imul(1812433253, s ^ (s >>> 30)) + i + 1) | 0;
     }
     this.pos = N;
     this.hasGauss = false;
@@ -118,34 +122,104 @@ export class MT19937 {
   /**
    * The next raw 32-bit word, an integer in [0, 2**32 - 1] (numpy's `genrand_int32`).
    * @example
-   *   new MT19937(0).nextUint32(); // 2357136044
+   *   const mt = new MT19937(0);
+   *   mt.nextUint32(); // 2357136044
    */
   nextUint32(): number {
+    return this.nextInt32() >>> 0;
+  }
+
+  /** The next word with its bits as a signed int32 (fast: stays a small integer in the JIT). */
+  private nextInt32(): number {
     if (this.pos >= N) this.twist();
     let y = this.key[this.pos++]!;
     y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    y ^= (y << 7) & TEMPER_B;
+    y ^= (y << 15) & TEMPER_C;
+    return y ^ (y >>> 18);
   }
 
   /**
    * A double in [0, 1) with 53 random bits, from two words (numpy's `random_sample` / `rand`).
    * @example
-   *   new MT19937(0).nextDouble(); // 0.5488135039273248
+   *   const mt = new MT19937(0);
+   *   mt.nextDouble(); // 0.5488135039273248
    */
   nextDouble(): number {
-    const a = this.nextUint32() >>> 5;
-    const b = this.nextUint32() >>> 6;
+    const a = this.nextInt32() >>> 5;
+    const b = this.nextInt32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /**
+   * Fills `out` with `nextDouble()` values, in order (a faster loop for bulk draws).
+   * @example
+   *   const u = new Float64Array(1000);
+   *   mt.fillDoubles(u); // as np.random.rand(1000)
+   */
+  fillDoubles(out: Float64Array): void {
+    const key = this.key;
+    let pos = this.pos;
+    for (let i = 0; i < out.length; i++) {
+      if (pos >= N) {
+        this.twist();
+        pos = 0;
+      }
+      let a = key[pos++]!;
+      a ^= a >>> 11;
+      a ^= (a << 7) & TEMPER_B;
+      a ^= (a << 15) & TEMPER_C;
+      a ^= a >>> 18;
+      if (pos >= N) {
+        this.twist();
+        pos = 0;
+      }
+      let b = key[pos++]!;
+      b ^= b >>> 11;
+      b ^= (b << 7) & TEMPER_B;
+      b ^= (b << 15) & TEMPER_C;
+      b ^= b >>> 18;
+      out[i] = ((a >>> 5) * 67108864 + (b >>> 6)) / 9007199254740992;
+    }
+    this.pos = pos;
+  }
+
+  /**
+   * Fills `out` with `offset + nextBounded(max)` values, in order, for max ≤ 2**32 - 1
+   * and results that fit in int32 (numpy's legacy randint loop).
+   * @example
+   *   const v = new Int32Array(8);
+   *   mt.fillBounded(v, 0, 9); // as np.random.randint(0, 10, 8)
+   */
+  fillBounded(out: Int32Array, offset: number, max: number): void {
+    if (out.length === 0) return;
+    if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) {
+      throw new ValueError(`fillBounded: max must be an integer in [0, 2**32 - 1], got ${describe(max)}`);
+    }
+    if (max === 0 || max === 0xffffffff) {
+      for (let i = 0; i < out.length; i++) out[i] = offset + this.nextBounded(max);
+      return;
+    }
+    let mask = max;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    for (let i = 0; i < out.length; i++) {
+      let v: number;
+      do v = (this.nextInt32() & mask) >>> 0;
+      while (v > max);
+      out[i] = offset + v;
+    }
   }
 
   /**
    * A standard normal by numpy's legacy polar Box–Muller (`legacy_gauss`): each
    * accepted pair gives two normals; the second is cached and returned by the next call.
    * @example
-   *   new MT19937(0).nextGauss(); // 1.764052345967664, as np.random.seed(0); np.random.randn()
+   *   const mt = new MT19937(0);
+   *   mt.nextGauss(); // 1.764052345967664, as np.random.seed(0); np.random.randn()
    */
   nextGauss(): number {
     if (this.hasGauss) {
@@ -162,7 +236,7 @@ export class MT19937 {
       x2 = 2 * this.nextDouble() - 1;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * log(r2)) / r2);
+    const f = Math.sqrt((-2 * preciseLog(r2)) / r2);
     this.gauss = f * x1;
     this.hasGauss = true;
     return f * x2;
@@ -181,7 +255,7 @@ export class MT19937 {
   nextBounded(max: number): number {
     if (max === 0) return 0;
     if (max <= 0xffffffff) {
-      if (max === 0xffffffff) return this.nextUint32();
+      if (max === 0xffffffff) return this.nextInt32() >>> 0;
       let mask = max;
       mask |= mask >>> 1;
       mask |= mask >>> 2;
@@ -189,7 +263,7 @@ export class MT19937 {
       mask |= mask >>> 8;
       mask |= mask >>> 16;
       let v: number;
-      do v = (this.nextUint32() & mask) >>> 0;
+      do v = (this.nextInt32() & mask) >>> 0;
       while (v > max);
       return v;
     }
@@ -205,8 +279,8 @@ export class MT19937 {
     hiMask |= hiMask >>> 16;
     let v: number;
     do {
-      const hi = (this.nextUint32() & hiMask) >>> 0;
-      const lo = this.nextUint32();
+      const hi = (this.nextInt32() & hiMask) >>> 0;
+      const lo = this.nextInt32() >>> 0;
       v = hi * TWO_32 + lo;
     } while (v > max);
     return v;
@@ -221,7 +295,7 @@ export class MT19937 {
   getState(): MT19937State {
     return {
       bit_generator: 'MT19937',
-      state: { key: Array.from(this.key), pos: this.pos },
+      state: { key: Array.from(this.key, (w) => w >>> 0), pos: this.pos },
       has_gauss: this.hasGauss ? 1 : 0,
       gauss: this.hasGauss ? this.gauss : 0,
     };
@@ -277,7 +351,175 @@ export class MT19937 {
   }
 }
 
-/** Natural logarithm used by the polar method. */
-function log(x: number): number {
-  return Math.log(x);
+// ---------------------------------------------------------------------------
+// The logarithm in the polar method.
+//
+// numpy calls the C library's `log`. JavaScript's `Math.log` is not correctly rounded
+// (V8's is one ulp off for a few percent of inputs in (0, 1), which changed ~3% of
+// normals) and differs between engines, so we compute log in double-double arithmetic
+// from +, -, *, / alone (exact IEEE operations, the same on every platform) and round
+// once at the end: the correctly rounded log except in extremely rare cases. glibc's
+// log (what numpy uses on Linux) is itself misrounded for about 1 input in 1,300 in
+// (0, 1); there numpy's pair of normals can differ from ours by one ulp (about 1 pair
+// in 2,900). Matching that would mean copying glibc's tables and polynomial.
+//
+// Method: x = 2^k m with m in [sqrt(1/2), sqrt(2)); pick c = 1 + j/128 nearest m and a
+// double invc ≈ 1/c; then log x = k ln2 - log(invc) + log1p(r) with r = m·invc - 1,
+// which is computed exactly as a pair of doubles, |r| < 2^-7.4, and log1p(r) is a
+// short series. The table of -log(invc) (as double-doubles) is built once at load.
+
+const TABLE_BITS = 7;
+const TABLE_SCALE = 1 << TABLE_BITS;
+const J_MIN = -38; // (sqrt(1/2) - 1) * 128 ≈ -37.5
+const J_MAX = 53; // (sqrt(2) - 1) * 128 ≈ 53.0
+const SQRT2 = Math.SQRT2;
+/** ln 2 = LN2_HI + LN2_LO; LN2_HI has 42 significant bits, so k * LN2_HI is exact for |k| < 2^11. */
+const LN2_HI = Math.round(Math.LN2 * 2 ** 42) / 2 ** 42;
+const INVC = new Float64Array(J_MAX - J_MIN + 1);
+/** INVC split in two halves of 26 bits, for the exact product m * invc. */
+const INVC_HI = new Float64Array(J_MAX - J_MIN + 1);
+const INVC_LO = new Float64Array(J_MAX - J_MIN + 1);
+const LOGC_HI = new Float64Array(J_MAX - J_MIN + 1);
+const LOGC_LO = new Float64Array(J_MAX - J_MIN + 1);
+
+// Bit access to doubles (the exponent), whatever the platform's byte order.
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** Splits a double into two halves of 26 bits (Veltkamp); for |a| < 2^995. */
+function splitHi(a: number): number {
+  const c = 134217729 * a;
+  return c - (c - a);
+}
+
+/** The exact error of a * b, i.e. a * b - fl(a * b) (Dekker). */
+function prodErr(a: number, b: number, p: number): number {
+  const ah = splitHi(a);
+  const al = a - ah;
+  const bh = splitHi(b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** The exact error of a + b, i.e. a + b - fl(a + b) (Knuth). */
+function sumErr(a: number, b: number, s: number): number {
+  const bb = s - a;
+  return a - (s - bb) + (b - bb);
+}
+
+// Double-double helpers, used only to build the table at load time.
+type DD = [number, number];
+function dd(hi: number, lo: number): DD {
+  const s = hi + lo;
+  return [s, lo - (s - hi)];
+}
+function ddAdd(a: DD, b: DD): DD {
+  const s = a[0] + b[0];
+  const e = sumErr(a[0], b[0], s) + a[1] + b[1];
+  return dd(s, e);
+}
+function ddMul(a: DD, b: DD): DD {
+  const p = a[0] * b[0];
+  return dd(p, prodErr(a[0], b[0], p) + a[0] * b[1] + a[1] * b[0]);
+}
+/** a / b for a double-double a and a double-double b. */
+function ddDiv(a: DD, b: DD): DD {
+  const q1 = a[0] / b[0];
+  const p = q1 * b[0];
+  const rem = a[0] - p - prodErr(q1, b[0], p) + a[1] - q1 * b[1];
+  return dd(q1, rem / b[0]);
+}
+
+/** log(y) as a double-double, for y in [1/2, 2], by 2 atanh((y-1)/(y+1)); about 2^-104 relative. */
+function ddLog(y: number): DD {
+  if (y === 1) return [0, 0];
+  const den = y + 1;
+  const s = ddDiv([y - 1, 0], dd(den, sumErr(y, 1, den)));
+  const s2 = ddMul(s, s);
+  let term = s;
+  let sum = s;
+  for (let i = 3; i < 200; i += 2) {
+    term = ddMul(term, s2);
+    const t = ddDiv(term, [i, 0]);
+    sum = ddAdd(sum, t);
+    if (Math.abs(t[0]) < Math.abs(sum[0]) * 2 ** -110) break;
+  }
+  return [2 * sum[0], 2 * sum[1]];
+}
+
+/** ln 2 - LN2_HI, from ln 2 = 2 atanh(1/3) in double-double. */
+function lnTwoLow(): number {
+  const l = ddLog(2);
+  return l[0] - LN2_HI + l[1];
+}
+
+const LN2_LO = lnTwoLow();
+
+for (let j = J_MIN; j <= J_MAX; j++) {
+  const invc = 1 / (1 + j / TABLE_SCALE);
+  const l = ddLog(invc);
+  INVC[j - J_MIN] = invc;
+  INVC_HI[j - J_MIN] = splitHi(invc);
+  INVC_LO[j - J_MIN] = invc - splitHi(invc);
+  LOGC_HI[j - J_MIN] = -l[0];
+  LOGC_LO[j - J_MIN] = -l[1];
+}
+
+/**
+ * The natural logarithm, correctly rounded except in extremely rare cases (see above),
+ * identical on every JavaScript engine. Exported for tests.
+ * @example
+ *   preciseLog(0.5); // -0.6931471805599453
+ *   preciseLog(Math.E); // 1
+ */
+export function preciseLog(x: number): number {
+  if (!(x > 0) || x === Infinity) {
+    if (x === 0) return -Infinity;
+    return x === Infinity ? Infinity : NaN;
+  }
+  let k = 0;
+  if (x < 2.2250738585072014e-308) {
+    x *= 18014398509481984; // 2^54
+    k = -54;
+  }
+  F64[0] = x;
+  const hi = U32[HI_WORD]!;
+  k += (hi >>> 20) - 1023;
+  U32[HI_WORD] = (hi & 0x000fffff) | 0x3ff00000;
+  let m = F64[0]!; // in [1, 2)
+  if (m >= SQRT2) {
+    m *= 0.5;
+    k += 1;
+  }
+  const j = Math.round((m - 1) * TABLE_SCALE) - J_MIN;
+  const invc = INVC[j]!;
+  // r = m * invc - 1 = rh + rl exactly (p - 1 is exact since p is near 1).
+  const p = m * invc;
+  const mh = splitHi(m);
+  const ml = m - mh;
+  const ch = INVC_HI[j]!;
+  const cl = INVC_LO[j]!;
+  const rl = mh * ch - p + mh * cl + ml * ch + ml * cl;
+  const rh = p - 1;
+  // log1p(r) = r - r^2/2 + r^3 (1/3 - r/4 + ...), with r^2 = sh + sl + 2 rh rl.
+  const sh = rh * rh;
+  const sl = prodErr(rh, rh, sh);
+  const r = rh + rl;
+  const tail =
+    r * r * r *
+    (1 / 3 +
+      r * (-1 / 4 + r * (1 / 5 + r * (-1 / 6 + r * (1 / 7 + r * (-1 / 8 + r * (1 / 9 + r * (-1 / 10 + r / 11))))))));
+  // Big parts, summed exactly: k ln2_hi + logc_hi + rh - sh/2.
+  const a = k * LN2_HI;
+  const b = LOGC_HI[j]!;
+  const s1 = a + b;
+  const e1 = sumErr(a, b, s1);
+  const s2 = s1 + rh;
+  const e2 = sumErr(s1, rh, s2);
+  const d = -0.5 * sh;
+  const s3 = s2 + d;
+  const e3 = sumErr(s2, d, s3);
+  const small = k * LN2_LO + LOGC_LO[j]! + rl - 0.5 * sl - rh * rl + tail;
+  return s3 + (e1 + e2 + e3 + small);
 }
