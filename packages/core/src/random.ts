@@ -5,7 +5,7 @@
  */
 import { Tensor } from './tensor.js';
 import { checkShape } from './shape.js';
-import { ValueError, ArgumentError } from './errors.js';
+import { ValueError, ArgumentError, DTypeError } from './errors.js';
 import type { DType } from './dtype.js';
 import { MT19937, checkSeed, type MT19937State } from './mt19937.js';
 
@@ -60,7 +60,7 @@ function checkOptions(op: string, options: unknown): { float32: boolean; require
   }
   const { dtype, requiresGrad } = options as { dtype?: unknown; requiresGrad?: unknown };
   if (dtype !== undefined && dtype !== 'float64' && dtype !== 'float32') {
-    throw new ValueError(`${op}: dtype must be 'float64' or 'float32', got ${show(dtype)}`);
+    throw new DTypeError(`${op}: dtype must be 'float64' or 'float32', got ${show(dtype)}`);
   }
   if (requiresGrad !== undefined && typeof requiresGrad !== 'boolean') {
     throw new ArgumentError(`${op}: requiresGrad must be true or false, got ${show(requiresGrad)}`);

@@ -6,7 +6,7 @@ import {
   type RandomState,
 } from '../src/random.js';
 import { Tensor } from '../src/tensor.js';
-import { ValueError, ArgumentError } from '../src/errors.js';
+import { ValueError, ArgumentError, DTypeError } from '../src/errors.js';
 
 // Every reference number below was printed by numpy 2.4.6 (legacy RandomState, x86-64
 // Linux) with the python3 one-liner in the comment above it.
@@ -256,8 +256,8 @@ describe('errors', () => {
     ['permutation', () => g.permutation(2.5), ValueError, /got 2\.5/],
     ['permutation', () => g.permutation(2 ** 31 + 1), ValueError, /at most 2\*\*31/],
     ['rand', () => g.rand([2, -1]), ValueError, /rand: sizes must be whole numbers ≥ 0, got shape \[2,-1\]/],
-    ['rand', () => g.rand(2, { dtype: 'int32' as 'float32' }), ValueError, `rand: dtype must be 'float64' or 'float32', got "int32"`],
-    ['randn', () => g.randn(2, { dtype: 'float16' as 'float32' }), ValueError, /randn: dtype .*got "float16"/],
+    ['rand', () => g.rand(2, { dtype: 'int32' as 'float32' }), DTypeError, `rand: dtype must be 'float64' or 'float32', got "int32"`],
+    ['randn', () => g.randn(2, { dtype: 'float16' as 'float32' }), DTypeError, /randn: dtype .*got "float16"/],
     ['randn', () => g.randn(2, 'float32' as never), ArgumentError, /randn: options must be an object/],
     ['randn', () => g.randn(2, { requiresGrad: 1 as unknown as boolean }), ArgumentError, /requiresGrad must be true or false/],
     ['normal', () => g.normal(0, -1, 2), ValueError, 'normal: std must be ≥ 0, got -1'],
@@ -276,7 +276,7 @@ describe('errors', () => {
   it('a rejected call draws nothing', () => {
     const h = new Generator(0);
     expect(() => h.choice(3, 4, false)).toThrow(ValueError);
-    expect(() => h.rand(3, { dtype: 'int32' as 'float32' })).toThrow(ValueError);
+    expect(() => h.rand(3, { dtype: 'int32' as 'float32' })).toThrow(DTypeError);
     expect(h.nextDouble()).toBe(0.5488135039273248);
   });
 });
