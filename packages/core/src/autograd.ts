@@ -12,9 +12,12 @@ export type GradRule = (g: Tensor) => readonly (Tensor | null)[];
 
 export interface Node {
   readonly op: string;
-  /** Emptied when the graph is freed, so the graph can be garbage collected. */
-  inputs: readonly Tensor[];
-  /** null once freed by a backward without `retainGraph`. */
+  /** The op's inputs. Kept after backward (as PyTorch keeps `next_functions`) so the graph can still be drawn. */
+  readonly inputs: readonly Tensor[];
+  /**
+   * The gradient rule with the tensors it saved. Set to null by a backward without
+   * `retainGraph`, which releases the saved tensors and marks the graph as used.
+   */
   rule: GradRule | null;
 }
 
@@ -136,10 +139,7 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
         const acc = grads.get(x);
         grads.set(x, acc === undefined ? gx : acc.add(gx));
       }
-      if (!retainGraph) {
-        node.rule = null;
-        node.inputs = [];
-      }
+      if (!retainGraph) node.rule = null;
     }
   });
   return grads;
