@@ -1,20 +1,27 @@
 /** Tensors from sizes and ranges. Every function takes `{ dtype, requiresGrad }`. */
-import { allocate, isDType, type DType } from './dtype.js';
-import { DTypeError, ValueError } from './errors.js';
-import { checkShape, sizeOf } from './shape.js';
-import { Tensor, type TensorOptions } from './tensor.js';
+import { allocate, type TypedArray } from './dtype.js';
+import { ArgumentError, ValueError } from './errors.js';
+import { checkShape, show, sizeOf } from './shape.js';
+import { Tensor, checkOptions, type TensorOptions } from './tensor.js';
 
-function make(op: string, shape: number | readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const dims = checkShape(op, shape);
-  const dtype = options.dtype ?? 'float64';
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}`);
-  const data = allocate(dtype, sizeOf(dims));
-  if (value !== 0) data.fill(value);
-  return finish(new Tensor(data, dims), options);
+function make(op: string, shape: unknown, value: number, options?: TensorOptions): Tensor {
+  return build(op, checkShape(op, shape), options, (data) => {
+    if (value !== 0) data.fill(value);
+  });
 }
 
-function finish(t: Tensor, options: TensorOptions): Tensor {
-  if (options.requiresGrad) t.requiresGrad = true;
+/** Allocates `shape` in the options' dtype, lets `fill` write the elements, then applies `requiresGrad`. */
+function build(op: string, shape: readonly number[], options: TensorOptions | undefined, fill: (data: TypedArray) => void): Tensor {
+  const { dtype = 'float64', requiresGrad } = checkOptions(op, options);
+  const data = allocate(dtype, sizeOf(shape));
+  fill(data);
+  const t = new Tensor(data, shape);
+  if (requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function checkTensor(op: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: expected a Tensor, got ${show(t)}`);
   return t;
 }
 
@@ -32,12 +39,18 @@ export function full(shape: number | readonly number[], value: number, options?:
   return make('full', shape, value, options);
 }
 /** Zeros with the shape (and, by default, the dtype) of `t`. @example zerosLike(W); */
-export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
-  return make('zerosLike', t.shape, 0, { dtype: t.dtype, ...options });
+export function zerosLike(t: Tensor, options?: TensorOptions): Tensor {
+  return like('zerosLike', t, 0, options);
 }
 /** Ones with the shape (and, by default, the dtype) of `t`. @example onesLike(W); */
-export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
-  return make('onesLike', t.shape, 1, { dtype: t.dtype, ...options });
+export function onesLike(t: Tensor, options?: TensorOptions): Tensor {
+  return like('onesLike', t, 1, options);
+}
+
+function like(op: string, t: unknown, value: number, options: TensorOptions | undefined): Tensor {
+  const x = checkTensor(op, t);
+  const { dtype = x.dtype, requiresGrad } = checkOptions(op, options);
+  return make(op, x.shape, value, { dtype, requiresGrad });
 }
 
 /**
@@ -45,46 +58,59 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
  * @example arange(5); // [0, 1, 2, 3, 4]
  *   arange(0, 1, 0.25); // [0, 0.25, 0.5, 0.75]
  */
-export function arange(start: number, stop?: number | TensorOptions, step: number | TensorOptions = 1, options: TensorOptions = {}): Tensor {
-  if (typeof stop === 'object') [options, stop] = [stop, undefined];
-  if (typeof step === 'object') [options, step] = [step, 1];
-  let lo = start;
-  let hi = stop;
-  if (hi === undefined) [lo, hi] = [0, start];
+export function arange(start: number, stop?: number | TensorOptions | null, step: number | TensorOptions = 1, options?: TensorOptions): Tensor {
+  if (typeof stop === 'object' && stop !== null) [options, stop] = [stop, undefined];
+  if (typeof step === 'object' && step !== null) [options, step] = [step, 1];
+  const [lo, hi] = stop === undefined || stop === null ? [0, start] : [start, stop];
   for (const v of [lo, hi, step]) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: start, stop and step must be finite numbers, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: start, stop and step must be finite numbers, got ${show(v)}`);
   }
   if (step === 0) throw new ValueError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((hi - lo) / step));
-  const dtype: DType = options.dtype ?? 'float64';
-  if (!isDType(dtype)) throw new DTypeError(`arange: unknown dtype ${JSON.stringify(dtype)}`);
-  const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = lo + i * step;
-  return finish(new Tensor(data, [n]), options);
+  return build('arange', [n], options, (data) => fillRange(data, lo, step));
+}
+
+/**
+ * NOTE: numpy's fill, so that values match numpy's bit for bit (`arange(1, 2, 0.1)` included):
+ * store start and start + step, then continue with the difference of the two stored values,
+ * in the arithmetic of the storage type (float32 rounds every step).
+ */
+function fillRange(data: TypedArray, start: number, step: number): void {
+  const n = data.length;
+  if (n === 0) return;
+  data[0] = start;
+  if (n === 1) return;
+  data[1] = start + step;
+  const round = data instanceof Float32Array ? Math.fround : (v: number) => v;
+  const first = data[0]!;
+  const delta = round(data[1]! - first);
+  for (let i = 2; i < n; i++) data[i] = first + round(i * delta);
 }
 
 /**
  * numpy's `linspace`: `num` evenly spaced values from start to stop, both included.
  * @example linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
  */
-export function linspace(start: number, stop: number, num = 50, options: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a whole number ≥ 0, got ${num}`);
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError(`linspace: start and stop must be finite, got ${start} and ${stop}`);
-  const dtype: DType = options.dtype ?? 'float64';
-  const data = allocate(dtype, num);
+export function linspace(start: number, stop: number, num = 50, options?: TensorOptions): Tensor {
+  if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a whole number ≥ 0, got ${show(num)}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+    throw new ValueError(`linspace: start and stop must be finite numbers, got ${show(start)} and ${show(stop)}`);
+  }
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
-  for (let i = 0; i < num; i++) data[i] = start + i * step;
-  if (num > 1) data[num - 1] = stop;
-  return finish(new Tensor(data, [num]), options);
+  return build('linspace', [num], options, (data) => {
+    for (let i = 0; i < num; i++) data[i] = start + i * step;
+    if (num > 1) data[num - 1] = stop;
+  });
 }
 
 /**
  * The identity matrix (n × m, m = n by default).
  * @example eye(2); // [[1, 0], [0, 1]]
  */
-export function eye(n: number, m: number | TensorOptions = n, options: TensorOptions = {}): Tensor {
-  if (typeof m === 'object') [options, m] = [m, n];
-  const t = make('eye', [n, m], 0, { ...options, requiresGrad: false });
-  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
-  return finish(t, options);
+export function eye(n: number, m?: number | TensorOptions | null, options?: TensorOptions): Tensor {
+  if (typeof m === 'object' && m !== null) [options, m] = [m, undefined];
+  const cols = m ?? n;
+  return build('eye', checkShape('eye', [n, cols]), options, (data) => {
+    for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;
+  });
 }

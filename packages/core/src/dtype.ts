@@ -1,3 +1,5 @@
+import { ValueError } from './errors.js';
+
 /** Element types. `float64` is the default, as in numpy; `int32` holds indices and counts. */
 export type DType = 'float64' | 'float32' | 'int32';
 export type FloatDType = 'float64' | 'float32';
@@ -14,14 +16,20 @@ export function isFloat(d: DType): d is FloatDType {
   return d !== 'int32';
 }
 
+/** Zeroed storage; a size beyond what the engine can allocate is a ValueError, not a RangeError. */
 export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float64':
-      return new Float64Array(size);
-    case 'float32':
-      return new Float32Array(size);
-    case 'int32':
-      return new Int32Array(size);
+  try {
+    switch (dtype) {
+      case 'float64':
+        return new Float64Array(size);
+      case 'float32':
+        return new Float32Array(size);
+      case 'int32':
+        return new Int32Array(size);
+    }
+  } catch (e) {
+    if (e instanceof RangeError) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements (${e.message})`);
+    throw e;
   }
 }
 

@@ -7,6 +7,21 @@ export function fmt(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
 
+/**
+ * A user-supplied value as it should appear in a message. Safe for anything untyped
+ * JavaScript can pass (symbols, BigInts, null-prototype objects), where `String(v)`,
+ * a template literal or `JSON.stringify` would throw a TypeError of their own.
+ */
+export function show(v: unknown, depth = 0): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'symbol') return v.toString();
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return depth > 2 ? '[…]' : `[${v.map((e) => show(e, depth + 1)).join(',')}]`;
+  if (typeof v === 'object' && v !== null) return ArrayBuffer.isView(v) ? `a ${v.constructor?.name ?? 'typed array'}` : 'an object';
+  return String(v);
+}
+
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -33,10 +48,10 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /** Checks a user-given shape: whole numbers ≥ 0. */
 export function checkShape(op: string, shape: unknown): number[] {
   if (typeof shape === 'number') shape = [shape];
-  if (!Array.isArray(shape)) throw new ValueError(`${op}: shape must be an array of sizes, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new ValueError(`${op}: shape must be an array of sizes, got ${show(shape)}`);
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ValueError(`${op}: sizes must be whole numbers ≥ 0, got shape [${shape.map(String).join(',')}]`);
+      throw new ValueError(`${op}: sizes must be whole numbers ≥ 0, got shape ${show(shape)}`);
     }
   }
   return shape.slice() as number[];
@@ -45,7 +60,7 @@ export function checkShape(op: string, shape: unknown): number[] {
 /** Resolves a possibly negative axis against `ndim`, as numpy does. */
 export function normAxis(op: string, axis: number, ndim: number): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis)) {
-    throw new IndexError(`${op}: axis must be an integer, got ${String(axis)}`);
+    throw new IndexError(`${op}: axis must be an integer, got ${show(axis)}`);
   }
   if (axis < -ndim || axis >= ndim) {
     throw new IndexError(`${op}: axis ${axis} is out of range for a ${ndim}-d tensor`);
@@ -57,7 +72,7 @@ export function normAxis(op: string, axis: number, ndim: number): number {
 export function normAxes(op: string, axis: number | readonly number[] | undefined | null, ndim: number): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : Array.isArray(axis) ? axis : null;
-  if (list === null) throw new IndexError(`${op}: axis must be a number or an array of numbers, got ${String(axis)}`);
+  if (list === null) throw new IndexError(`${op}: axis must be a number or an array of numbers, got ${show(axis)}`);
   const out = list.map((a) => normAxis(op, a, ndim));
   const set = new Set(out);
   if (set.size !== out.length) throw new IndexError(`${op}: repeated axis in [${list.join(',')}]`);

@@ -7,7 +7,7 @@ import { _setToTensor, backward, record, type BackwardOptions, type Node } from 
 import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, DTypeError, ValueError } from './errors.js';
 import { formatTensor } from './format.js';
-import { checkShape, fmt, sizeOf, type Shape } from './shape.js';
+import { checkShape, fmt, show, sizeOf, type Shape } from './shape.js';
 import * as ew from './ops/elementwise.js';
 import * as act from './ops/activation.js';
 import * as red from './ops/reduce.js';
@@ -51,11 +51,13 @@ export class Tensor {
    *   new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
    */
   constructor(data: TypedArray, shape: Shape) {
-    if (sizeOf(shape) !== data.length) {
-      throw new ValueError(`Tensor: shape ${fmt(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`);
+    if (!isStorage(data)) throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array or Int32Array, got ${show(data)}`);
+    const dims = checkShape('Tensor', shape);
+    if (sizeOf(dims) !== data.length) {
+      throw new ValueError(`Tensor: shape ${fmt(dims)} holds ${sizeOf(dims)} elements but the data has ${data.length}`);
     }
     this.data = data;
-    this.shape = Object.freeze(shape.slice());
+    this.shape = Object.freeze(dims);
     this.dtype = dtypeOf(data);
   }
 
@@ -99,6 +101,7 @@ export class Tensor {
    *   x.mul(x).sum().backward(); // x.grad = [2, 4]
    */
   backward(gradient?: TensorLike, opts: BackwardOptions = {}): void {
+    if (opts === null || typeof opts !== 'object') throw new ArgumentError(`backward: options must be an object, got ${show(opts)}`);
     backward(this, gradient === undefined ? undefined : asTensor(gradient, this.dtype), opts);
   }
   /** Keep `.grad` on this non-leaf tensor too during backward. */
@@ -227,7 +230,11 @@ export class Tensor {
 // ---------------------------------------------------------------------------
 // Creation from user data
 
-function inferShape(op: string, data: NestedArray): number[] {
+function isStorage(data: unknown): data is TypedArray {
+  return data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array;
+}
+
+function inferShape(data: NestedArray): number[] {
   const shape: number[] = [];
   let cur: NestedArray = data;
   while (Array.isArray(cur)) {
@@ -238,6 +245,11 @@ function inferShape(op: string, data: NestedArray): number[] {
   return shape;
 }
 
+/** False for NaN, ±∞ and numbers that an Int32Array would wrap around. */
+function inInt32Range(v: number): boolean {
+  return v >= -0x80000000 && v < 0x80000000;
+}
+
 function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArray): void {
   let k = 0;
   const visit = (v: NestedArray, dim: number): void => {
@@ -245,8 +257,10 @@ function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArra
       if (Array.isArray(v)) throw new ValueError(`${op}: ragged nested arrays — expected a number at depth ${dim}, found an array (shape so far ${fmt(shape)})`);
       const num = typeof v === 'boolean' ? (v ? 1 : 0) : v;
       if (typeof num !== 'number') {
-        throw new ValueError(`${op}: data must be numbers, found ${v === null ? 'null' : typeof v} (${String(v)})`);
+        throw new ValueError(`${op}: data must be numbers, found ${v === null ? 'null' : typeof v} (${show(v)})`);
       }
+      // NOTE: as numpy, NaN, ±∞ and values beyond int32 are refused rather than wrapped silently.
+      if (out instanceof Int32Array && !inInt32Range(num)) throw new ValueError(`${op}: ${num} cannot be stored as int32`);
       out[k++] = num;
       return;
     }
@@ -262,8 +276,45 @@ function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArra
 
 function checkDType(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; use 'float64', 'float32' or 'int32'`);
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${show(dtype)}; use 'float64', 'float32' or 'int32'`);
   return dtype;
+}
+
+/** @internal Checks `{ dtype, requiresGrad }` from untyped callers (the dtype stays undefined when not given). */
+export function checkOptions(op: string, options: unknown): { dtype: DType | undefined; requiresGrad: boolean } {
+  if (options === undefined) return { dtype: undefined, requiresGrad: false };
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`${op}: options must be an object, got ${show(options)}`);
+  const { dtype, requiresGrad } = options as TensorOptions;
+  return { dtype: checkDType(op, dtype), requiresGrad: Boolean(requiresGrad) };
+}
+
+/** A copy of a typed array (any numeric kind) as `dtype`, or of its own kind when `dtype` is not given. */
+function fromTypedArray(op: string, data: ArrayBufferView, dtype: DType | undefined): TypedArray {
+  if (data instanceof DataView || data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw new ArgumentError(`${op}: data must be numbers; a ${data.constructor.name} is not supported`);
+  }
+  const src = data as unknown as ArrayLike<number>;
+  const arr = allocate(dtype ?? (isStorage(data) ? dtypeOf(data) : 'float64'), src.length);
+  arr.set(src);
+  return arr;
+}
+
+function fromNested(op: string, data: NestedArray, dtype: DType, shape: readonly number[] | undefined): Tensor {
+  const inferred = inferShape(data);
+  const arr = allocate(dtype, sizeOf(inferred));
+  fillFlat(op, data, inferred, arr);
+  // NOTE: a given shape may only re-read flat data (or a number); nested data keeps its own shape.
+  if (shape !== undefined && inferred.length > 1 && fmt(shape) !== fmt(inferred)) {
+    throw new ValueError(`${op}: shape ${fmt(shape)} does not match the data's shape ${fmt(inferred)}`);
+  }
+  return withShape(op, arr, shape ?? inferred);
+}
+
+function withShape(op: string, arr: TypedArray, shape: readonly number[]): Tensor {
+  if (sizeOf(shape) !== arr.length) {
+    throw new ValueError(`${op}: shape ${fmt(shape)} needs ${sizeOf(shape)} elements but the data has ${arr.length}`);
+  }
+  return new Tensor(arr, shape);
 }
 
 /**
@@ -274,43 +325,22 @@ function checkDType(op: string, dtype: unknown): DType | undefined {
  */
 export function tensor(data: TensorLike, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
   const op = 'tensor';
-  if (options === null || typeof options !== 'object') throw new ArgumentError(`${op}: options must be an object`);
-  let dtype = checkDType(op, options.dtype);
+  const { dtype, requiresGrad } = checkOptions(op, options);
+  const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
   if (data instanceof Tensor) {
-    out = data.detach().astype(dtype ?? data.dtype);
-    if (out.data === data.data) out = new Tensor(data.data.slice(), data.shape);
-    if (options.shape !== undefined) out = out.reshape(checkShape(op, options.shape));
+    out = withShape(op, fromTypedArray(op, data.data, dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
-    if (!(data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array)) {
-      dtype ??= 'float64';
-    }
-    dtype ??= dtypeOf(data as TypedArray);
-    const shape = options.shape === undefined ? [(data as TypedArray).length] : checkShape(op, options.shape);
-    const arr = allocate(dtype, (data as TypedArray).length);
-    arr.set(data as unknown as ArrayLike<number>);
-    if (sizeOf(shape) !== arr.length) {
-      throw new ValueError(`${op}: shape ${fmt(shape)} needs ${sizeOf(shape)} elements but the data has ${arr.length}`);
-    }
-    out = new Tensor(arr, shape);
+    const arr = fromTypedArray(op, data, dtype);
+    out = withShape(op, arr, shape ?? [arr.length]);
   } else if (typeof data === 'number' || typeof data === 'boolean' || Array.isArray(data)) {
-    const inferred = inferShape(op, data as NestedArray);
-    const arr = allocate(dtype ?? 'float64', sizeOf(inferred));
-    fillFlat(op, data as NestedArray, inferred, arr);
-    let shape = inferred;
-    if (options.shape !== undefined) {
-      shape = checkShape(op, options.shape);
-      if (sizeOf(shape) !== arr.length || (inferred.length > 1 && fmt(shape) !== fmt(inferred))) {
-        throw new ValueError(`${op}: shape ${fmt(shape)} does not match the data's shape ${fmt(inferred)}`);
-      }
-    }
-    out = new Tensor(arr, shape);
+    out = fromNested(op, data as NestedArray, dtype ?? 'float64', shape);
   } else {
     throw new ArgumentError(
       `${op}: data must be a number, nested arrays, a typed array or a Tensor, got ${data === null ? 'null' : typeof data}`,
     );
   }
-  if (options.requiresGrad) out.requiresGrad = true;
+  if (requiresGrad) out.requiresGrad = true;
   return out;
 }
 
@@ -320,10 +350,12 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
  */
 export function asTensor(v: TensorLike, like?: DType): Tensor {
   if (v instanceof Tensor) return v;
-  if (typeof v === 'number') {
-    const dtype: DType = like === undefined ? 'float64' : like === 'int32' && !Number.isInteger(v) ? 'float64' : like;
+  if (typeof v === 'number' || typeof v === 'boolean') {
+    const num = Number(v);
+    const wholeInt32 = Number.isInteger(num) && inInt32Range(num);
+    const dtype: DType = like === undefined || (like === 'int32' && !wholeInt32) ? 'float64' : like;
     const arr = allocate(dtype, 1);
-    arr[0] = v;
+    arr[0] = num;
     return new Tensor(arr, []);
   }
   return tensor(v);

@@ -4,8 +4,9 @@
  */
 import { record } from '../autograd.js';
 import { allocate, floatOf, type TypedArray } from '../dtype.js';
+import { IndexError } from '../errors.js';
 import { around } from '../kernels.js';
-import { normAxis } from '../shape.js';
+import { normAxis, show } from '../shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
 import { unary } from './elementwise.js';
 
@@ -59,6 +60,13 @@ function alongAxis(x: Tensor, axis: number, fn: (x: TypedArray, out: TypedArray,
   return out;
 }
 
+/** The axis of the lanes; a 0-d tensor is one lane of one element, reached by axis 0 or −1. */
+function laneAxis(op: string, x: Tensor, axis: number): number {
+  if (x.ndim > 0) return normAxis(op, axis, x.ndim);
+  if (axis === 0 || axis === -1) return 0;
+  throw new IndexError(`${op}: axis ${show(axis)} is out of range for a 0-d tensor (use 0 or -1)`);
+}
+
 function laneMax(x: TypedArray, base: number, n: number, inner: number): number {
   let m = -Infinity;
   for (let j = 0; j < n; j++) { const v = x[base + j * inner]!; if (v > m) m = v; }
@@ -74,7 +82,7 @@ function laneMax(x: TypedArray, base: number, n: number, inner: number): number 
  */
 export function softmax(a: TensorLike, axis = -1): Tensor {
   const x = asTensor(a);
-  const ax = x.ndim === 0 ? 0 : normAxis('softmax', axis, x.ndim);
+  const ax = laneAxis('softmax', x, axis);
   const out = alongAxis(x, ax, (xd, od, base, n, inner) => {
     const m = laneMax(xd, base, n, inner);
     let s = 0;
@@ -88,19 +96,20 @@ export function softmax(a: TensorLike, axis = -1): Tensor {
 }
 
 /**
- * log(softmax(x)) along `axis`, computed as x − max − log Σ exp(x − max): finite for logits of ±1000.
+ * log(softmax(x)) along `axis`, computed as (x − max) − log Σ exp(x − max): finite for logits of ±1000.
  * NOTE: the rule saves the output: dx = g − exp(out) · Σ g.
  * @example logSoftmax(tensor([0, 0])); // [-0.69314718, -0.69314718]
  */
 export function logSoftmax(a: TensorLike, axis = -1): Tensor {
   const x = asTensor(a);
-  const ax = x.ndim === 0 ? 0 : normAxis('logSoftmax', axis, x.ndim);
+  const ax = laneAxis('logSoftmax', x, axis);
   const out = alongAxis(x, ax, (xd, od, base, n, inner) => {
     const m = laneMax(xd, base, n, inner);
     let s = 0;
     for (let j = 0, p = base; j < n; j++, p += inner) s += Math.exp(xd[p]! - m);
-    const lse = m + Math.log(s);
-    for (let j = 0, p = base; j < n; j++, p += inner) od[p] = xd[p]! - lse;
+    // NOTE: (x − m) − log s, not x − (m + log s): the sum would round log s to the ulp of m.
+    const logS = Math.log(s);
+    for (let j = 0, p = base; j < n; j++, p += inner) od[p] = xd[p]! - m - logS;
   });
   return record('logSoftmax', [x], out, (g) => [g.sub(out.exp().mul(g.sum(x.ndim === 0 ? null : ax, true)))]);
 }

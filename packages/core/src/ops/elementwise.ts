@@ -104,13 +104,18 @@ export const div = binary('div', 'float',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! / y[yi]!; },
   (g, x, y) => [need(x, () => g.div(y)), need(y, () => g.neg().mul(x).div(y.mul(y)))]);
 
+/** C's (and numpy's) pow: JavaScript's `**` gives NaN for 1 ** NaN and (±1) ** ±∞, where C gives 1. */
+function cpow(a: number, b: number): number {
+  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;
+}
+
 /**
- * x ** y elementwise. NOTE: the gradient for y uses log(x) and is taken as 0 where x = 0
- * (as PyTorch does), so `pow(0, y)` with a learnable y gives no NaN.
+ * x ** y elementwise, with numpy's values (1 ** NaN is 1). NOTE: the gradient for y uses log(x)
+ * and is taken as 0 where x = 0 (as PyTorch does), so `pow(0, y)` with a learnable y gives no NaN.
  * @example pow(tensor([1, 2, 3]), 2); // [1, 4, 9]
  */
 export const pow = binary('pow', 'float',
-  (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! ** y[yi]!; },
+  (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = cpow(x[xi]!, y[yi]!); },
   (g, x, y, out) => [
     need(x, () => g.mul(y).mul(x.pow(y.sub(1)))),
     need(y, () => where(x.eq(0), 0, g.mul(out).mul(x.log()))),
@@ -173,11 +178,13 @@ export const abs = unary('abs', 'same',
   (g, x) => g.mul(x.gt(0).sub(x.lt(0))));
 
 /**
- * Limits x to [min, max] (either may be omitted). NOTE: the gradient passes where
- * min ≤ x ≤ max, bounds included (PyTorch's choice).
+ * Limits x to [min, max] (either may be omitted). An int32 x with a fractional bound gives
+ * float64, as numpy's `clip`. NOTE: the gradient passes where min ≤ x ≤ max, bounds included
+ * (PyTorch's choice).
  * @example clamp(tensor([-1, 0.5, 2]), 0, 1); // [0, 0.5, 1]
  */
 export function clamp(a: TensorLike, min?: number | null, max?: number | null): Tensor {
+  checkArg('clamp', a, 'the input');
   for (const [name, v] of [['min', min], ['max', max]] as const) {
     if (v !== undefined && v !== null && typeof v !== 'number') throw new ArgumentError(`clamp: ${name} must be a number, got ${typeof v}`);
   }
@@ -187,7 +194,9 @@ export function clamp(a: TensorLike, min?: number | null, max?: number | null): 
   const op = unary('clamp', 'same',
     (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v < lo ? lo : v > hi ? hi : v; } },
     (g, x) => g.mul(x.ge(lo).mul(x.le(hi))));
-  return op(a);
+  const x = asTensor(a);
+  const fractional = [lo, hi].some((v) => Number.isFinite(v) && !Number.isInteger(v));
+  return op(x.dtype === 'int32' && fractional ? x.astype('float64') : x);
 }
 
 /**

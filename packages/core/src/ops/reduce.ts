@@ -6,7 +6,7 @@ import { record } from '../autograd.js';
 import { floatOf, type DType } from '../dtype.js';
 import { ArgumentError, ShapeError, ValueError } from '../errors.js';
 import { argKernel, reduceKernel, type ReduceKind } from '../kernels.js';
-import { fmt, normAxes, normAxis, sameShape, type Shape } from '../shape.js';
+import { fmt, normAxes, normAxis, sameShape, show, type Shape } from '../shape.js';
 import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
 
 function reduced(x: Tensor, axes: readonly number[], keepdims: boolean): number[] {
@@ -19,7 +19,7 @@ function reduced(x: Tensor, axes: readonly number[], keepdims: boolean): number[
 }
 
 function checkKeepdims(op: string, keepdims: unknown): void {
-  if (typeof keepdims !== 'boolean') throw new ArgumentError(`${op}: keepdims must be true or false, got ${String(keepdims)}`);
+  if (typeof keepdims !== 'boolean') throw new ArgumentError(`${op}: keepdims must be true or false, got ${show(keepdims)}`);
 }
 
 /** Runs a reduce kernel and returns (keepdims-shaped result, result in the asked shape). */
@@ -71,6 +71,7 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
  */
 export function mean(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
   const x = asTensor(a);
+  checkKeepdims('mean', keepdims);
   const axes = normAxes('mean', axis, x.ndim);
   let count = 1;
   for (const ax of axes) count *= x.shape[ax]!;
@@ -103,7 +104,8 @@ export function logsumexp(a: TensorLike, axis?: Axis | null, keepdims = false): 
   const x = asTensor(a);
   checkKeepdims('logsumexp', keepdims);
   const axes = normAxes('logsumexp', axis, x.ndim);
-  if (x.size === 0) throw new ValueError(`logsumexp: cannot reduce an empty tensor of shape ${fmt(x.shape)}`);
+  // Nothing to overflow in an empty tensor, and an empty lane is log 0 = −∞ (as PyTorch).
+  if (x.size === 0) return x.astype(floatOf(x.dtype)).exp().sum(axes, keepdims).log();
   // NOTE: the shift is a constant (detached): the result does not depend on it.
   const m = max(x.detach(), axes, true);
   const shift = m.where(isFiniteMask(m), 0); // all −∞ or +∞ lanes: shift by 0, not ∞
@@ -122,12 +124,14 @@ function argOp(op: 'argmax' | 'argmin') {
   return (a: TensorLike, axis?: number | null, keepdims = false): Tensor => {
     const x = asTensor(a);
     checkKeepdims(op, keepdims);
-    if (x.size === 0) throw new ValueError(`${op}: an empty tensor of shape ${fmt(x.shape)} has no ${op.slice(3)}imum`);
+    const empty = () => new ValueError(`${op}: an empty axis of a tensor of shape ${fmt(x.shape)} has no ${op.slice(3)}imum`);
     if (axis === undefined || axis === null) {
+      if (x.size === 0) throw empty();
       const flat = argKernel(x.data, [x.size], 0, op === 'argmax');
       return new Tensor(flat, keepdims ? x.shape.map(() => 1) : []);
     }
     const ax = normAxis(op, axis, x.ndim);
+    if (x.shape[ax] === 0) throw empty();
     const data = argKernel(x.data, x.shape, ax, op === 'argmax');
     return new Tensor(data, reduced(x, [ax], keepdims));
   };

@@ -6,8 +6,8 @@ import { record } from '../autograd.js';
 import { allocate, isDType, isFloat, promote, type DType } from '../dtype.js';
 import { ArgumentError, DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
 import { around, expandKernel, transposeKernel } from '../kernels.js';
-import { broadcastShapes, fmt, normAxes, normAxis, sameShape, sizeOf } from '../shape.js';
-import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
+import { broadcastShapes, checkShape, fmt, normAxes, normAxis, sameShape, show, sizeOf } from '../shape.js';
+import { Tensor, asTensor, checkOptions, type Axis, type TensorLike } from '../tensor.js';
 import { sumTo } from './reduce.js';
 
 /** A copy with its own storage; gradient passes straight through. @example const c = clone(x); */
@@ -23,7 +23,7 @@ export function clone(a: TensorLike): Tensor {
  */
 export function astype(a: TensorLike, dtype: DType): Tensor {
   const x = asTensor(a);
-  if (!isDType(dtype)) throw new DTypeError(`astype: unknown dtype ${JSON.stringify(dtype)}; use 'float64', 'float32' or 'int32'`);
+  if (!isDType(dtype)) throw new DTypeError(`astype: unknown dtype ${show(dtype)}; use 'float64', 'float32' or 'int32'`);
   if (dtype === x.dtype) return x;
   const data = allocate(dtype, x.size);
   data.set(x.data);
@@ -38,14 +38,14 @@ export function astype(a: TensorLike, dtype: DType): Tensor {
  */
 export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
   const x = asTensor(a);
-  if (!Array.isArray(shape)) throw new ArgumentError(`reshape: shape must be an array of sizes, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new ArgumentError(`reshape: shape must be an array of sizes, got ${show(shape)}`);
   const s = shape.slice();
   let unknown = -1;
   let known = 1;
   s.forEach((d, i) => {
     if (d === -1 && unknown < 0) unknown = i;
     else if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ValueError(`reshape: bad size ${String(d)} in ${fmt(shape)} (sizes are whole numbers ≥ 0, with at most one −1)`);
+      throw new ValueError(`reshape: bad size ${show(d)} in ${show(shape)} (sizes are whole numbers ≥ 0, with at most one −1)`);
     } else known *= d;
   });
   if (unknown >= 0) {
@@ -65,7 +65,7 @@ export function transpose(a: TensorLike, axes?: readonly number[]): Tensor {
   const x = asTensor(a);
   const perm = axes === undefined ? x.shape.map((_, i) => x.ndim - 1 - i) : Array.isArray(axes) ? axes.map((ax) => normAxis('transpose', ax, x.ndim)) : null;
   if (perm === null || perm.length !== x.ndim || new Set(perm).size !== x.ndim) {
-    throw new ValueError(`transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${x.ndim} axes of ${fmt(x.shape)}`);
+    throw new ValueError(`transpose: axes ${show(axes)} are not a permutation of the ${x.ndim} axes of ${fmt(x.shape)}`);
   }
   if (perm.every((p, i) => p === i)) return x;
   const out = new Tensor(transposeKernel(x.data, x.shape, perm, x.dtype), perm.map((p) => x.shape[p]!));
@@ -116,8 +116,7 @@ export function unsqueeze(a: TensorLike, axis: number): Tensor {
  */
 export function broadcastTo(a: TensorLike, shape: readonly number[]): Tensor {
   const x = asTensor(a);
-  if (!Array.isArray(shape)) throw new ArgumentError(`broadcastTo: shape must be an array of sizes`);
-  const target = shape.slice();
+  const target = checkShape('broadcastTo', shape);
   const ok = (() => {
     try {
       return sameShape(broadcastShapes('broadcastTo', x.shape, target), target);
@@ -125,7 +124,7 @@ export function broadcastTo(a: TensorLike, shape: readonly number[]): Tensor {
       return false;
     }
   })();
-  if (!ok) throw new ShapeError(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
+  if (!ok) throw new ShapeError(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(target)}`);
   if (sameShape(x.shape, target)) return x;
   const out = new Tensor(expandKernel(x.data, x.shape, target, x.dtype), target);
   return record('broadcastTo', [x], out, (g) => [sumTo(g, x.shape)]);
@@ -187,9 +186,9 @@ export function stack(items: readonly TensorLike[], axis = 0): Tensor {
 }
 
 function sliceRange(op: string, n: number, start: number | null | undefined, end: number | null | undefined, step: number): number[] {
-  if (!Number.isInteger(step) || step === 0) throw new ValueError(`${op}: step must be a nonzero integer, got ${step}`);
+  if (!Number.isInteger(step) || step === 0) throw new ValueError(`${op}: step must be a nonzero integer, got ${show(step)}`);
   for (const v of [start, end]) {
-    if (v !== undefined && v !== null && !Number.isInteger(v)) throw new ValueError(`${op}: start and end must be integers, got ${v}`);
+    if (v !== undefined && v !== null && !Number.isInteger(v)) throw new ValueError(`${op}: start and end must be integers, got ${show(v)}`);
   }
   // Python's slice.indices: negative counts from the end, out-of-range clips.
   const clip = (v: number | null | undefined, dflt: number, lo: number, hi: number) =>
@@ -330,16 +329,17 @@ function putAlongAxis(g: Tensor, indices: Tensor, ax: number, shape: readonly nu
  * Rows of the identity: class indices (any shape) to one-hot vectors along a new last axis.
  * @example oneHot(tensor([0, 2]), 3); // [[1, 0, 0], [0, 0, 1]]
  */
-export function oneHot(ind: TensorLike, numClasses: number, options: { dtype?: DType } = {}): Tensor {
+export function oneHot(ind: TensorLike, numClasses: number, options?: { dtype?: DType }): Tensor {
   const indices = asTensor(ind, 'int32');
-  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new ValueError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  const { dtype = 'float64' } = checkOptions('oneHot', options);
+  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new ValueError(`oneHot: numClasses must be a positive integer, got ${show(numClasses)}`);
   for (let i = 0; i < indices.size; i++) {
     const v = indices.data[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
       throw new IndexError(`oneHot: class index ${v} is out of range for ${numClasses} classes`);
     }
   }
-  const data = allocate(options.dtype ?? 'float64', indices.size * numClasses);
+  const data = allocate(dtype, indices.size * numClasses);
   for (let i = 0; i < indices.size; i++) data[i * numClasses + indices.data[i]!] = 1;
   return new Tensor(data, [...indices.shape, numClasses]);
 }
