@@ -3,7 +3,7 @@
  * output: the op's name, its inputs, and its gradient rule (a closure over what
  * the rule saved). `backward` walks those nodes in reverse topological order.
  */
-import { AutogradError, ArgumentError, ShapeError } from './errors.js';
+import { AnomalyError, AutogradError, ArgumentError, ShapeError } from './errors.js';
 import { fmt, sameShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -12,6 +12,11 @@ export type GradRule = (g: Tensor) => readonly (Tensor | null)[];
 
 export interface Node {
   readonly op: string;
+  /** The tensors the rule saved, and their versions when saved: modified since means a wrong gradient. */
+  readonly saved: readonly Tensor[];
+  readonly versions: readonly number[];
+  /** Where the user called the op (only recorded in anomaly mode). */
+  readonly site: string | undefined;
   /** The op's inputs. Kept after backward (as PyTorch keeps `next_functions`) so the graph can still be drawn. */
   readonly inputs: readonly Tensor[];
   /**
@@ -56,20 +61,129 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
+// ---------------------------------------------------------------------------
+// Versions: every in-place write bumps the version of the storage it writes to
+// (views share storage, so they share the version), as PyTorch's version counters.
+
+const versions = new WeakMap<ArrayBufferLike, number>();
+
+/** How many times the storage of `t` has been modified in place. */
+export function versionOf(t: Tensor): number {
+  return versions.get(t.data.buffer) ?? 0;
+}
+
+/** Marks the storage of `t` as modified in place (our in-place ops call it; call it after writing `.data` yourself). */
+export function bumpVersion(t: Tensor): void {
+  const b = t.data.buffer;
+  versions.set(b, (versions.get(b) ?? 0) + 1);
+}
+
+// ---------------------------------------------------------------------------
+// Anomaly mode
+
+let anomaly = false;
+/** Inside a gradient rule the ops' own forward checks are off: checkBackward names the op whose rule it is. */
+let inRule = false;
+
+/** Turns anomaly detection on or off globally; returns the previous setting. */
+export function setDetectAnomaly(on: boolean): boolean {
+  const prev = anomaly;
+  anomaly = on;
+  return prev;
+}
+
+/** Whether anomaly detection is on. */
+export function isAnomalyEnabled(): boolean {
+  return anomaly;
+}
+
+/**
+ * Runs `fn` with anomaly detection: every op checks its result and every gradient
+ * rule its gradients, and the first NaN or Infinity throws an `AnomalyError` naming
+ * the op, the shapes and the line of your code that called the op. Slow; for debugging.
+ * @example
+ *   detectAnomaly(() => x.log().sum().backward()); // AnomalyError: log produced -Infinity … at train.ts:12:5
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = setDetectAnomaly(true);
+  try {
+    return fn();
+  } finally {
+    setDetectAnomaly(prev);
+  }
+}
+
+/** The first stack frame outside tapegrad's own sources: the user's line. */
+function callSite(): string | undefined {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  const ours = /[\\/](packages[\\/](core|nn|optim)[\\/](src|dist)|node_modules[\\/]@tapegrad)[\\/]/;
+  const frame = stack.find((l) => !ours.test(l) && /\d+:\d+\)?\s*$/.test(l));
+  return frame?.trim().replace(/^at\s+/, '');
+}
+
+function firstNonFinite(t: Tensor): number {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
+  return -1;
+}
+
+function checkForward(op: string, inputs: readonly Tensor[], out: Tensor): void {
+  const i = firstNonFinite(out);
+  if (i < 0) return;
+  const bad = inputs.map((x, k) => (firstNonFinite(x) >= 0 ? `input ${k} ${fmt(x.shape)} already held NaN/Infinity` : null)).filter(Boolean);
+  const site = callSite();
+  throw new AnomalyError(
+    `${op} produced ${out.data[i]} at index ${i} of its output ${fmt(out.shape)} ` +
+      `from inputs ${inputs.map((x) => fmt(x.shape)).join(', ')}` +
+      (bad.length > 0 ? ` (${bad.join('; ')})` : '') +
+      (site ? `; called at ${site}` : ''),
+  );
+}
+
+function checkBackward(node: Node, k: number, gx: Tensor): void {
+  const i = firstNonFinite(gx);
+  if (i < 0) return;
+  throw new AnomalyError(
+    `backward of ${node.op} produced ${gx.data[i]} in the gradient for input ${k} ${fmt(gx.shape)} ` +
+      `(inputs ${node.inputs.map((x) => fmt(x.shape)).join(', ')})` +
+      (node.site ? `; the ${node.op} was called at ${node.site}` : ''),
+  );
+}
+
 /**
  * Records `out = op(inputs)` on the tape when grad mode is on and an input requires grad.
- * Every op passes its gradient rule here: an op without one does not type-check.
+ * Every op passes its gradient rule here (an op without one does not type-check) and
+ * the tensors that rule saved, so that backward can tell when one was modified since.
  */
-export function record(op: string, inputs: readonly Tensor[], out: Tensor, rule: GradRule): Tensor {
+export function record(op: string, inputs: readonly Tensor[], out: Tensor, rule: GradRule, saved: readonly Tensor[]): Tensor {
+  if (anomaly && !inRule) checkForward(op, inputs, out);
   if (!gradEnabled) return out;
   for (const x of inputs) {
     if (x.requiresGrad) {
-      out.node = { op, inputs, rule };
+      const vs = saved.length === 0 ? NO_VERSIONS : saved.map(versionOf);
+      out.node = { op, inputs, rule, saved, versions: vs, site: anomaly ? callSite() : undefined };
       out._markRequiresGrad();
       return out;
     }
   }
   return out;
+}
+
+const NO_VERSIONS: readonly number[] = [];
+
+function checkSaved(node: Node): void {
+  for (let k = 0; k < node.saved.length; k++) {
+    const t = node.saved[k]!;
+    const now = versionOf(t);
+    if (now !== node.versions[k]) {
+      throw new AutogradError(
+        `backward: a tensor of shape ${fmt(t.shape)}${t.name ? ` ('${t.name}')` : ''} saved by '${node.op}' ` +
+          `was modified in place after it was saved (version ${node.versions[k]} → ${now}), so its gradient would be wrong` +
+          (node.site ? `; the ${node.op} was called at ${node.site}` : '') +
+          `. Modify it only after backward, or clone() it before the op.`,
+      );
+    }
+  }
 }
 
 /** Tensors reachable from `root` through nodes, inputs before the outputs that use them. No recursion. */
@@ -111,6 +225,8 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
   const order = topoSort(root);
+  // Check every saved tensor first, so that a refused backward leaves the graph untouched.
+  for (const t of order) if (t.node !== null && t.node.rule !== null) checkSaved(t.node);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   withGradMode(createGraph, () => {
     for (let i = order.length - 1; i >= 0; i--) {
@@ -126,7 +242,7 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
       }
       if (t.retainsGrad) t.grad = t.grad === null ? g : t.grad.add(g);
       if (!keep.has(t)) grads.delete(t);
-      const gs = node.rule(g);
+      const gs = runRule(node.rule, g);
       const inputs = node.inputs;
       for (let k = 0; k < inputs.length; k++) {
         const x = inputs[k]!;
@@ -136,6 +252,7 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
           throw new ShapeError(`backward: the rule of '${node.op}' gave a gradient of shape ${fmt(gx.shape)} for an input of shape ${fmt(x.shape)}`);
         }
         if (gx.dtype !== x.dtype) gx = gx.astype(x.dtype);
+        if (anomaly) checkBackward(node, k, gx);
         const acc = grads.get(x);
         grads.set(x, acc === undefined ? gx : acc.add(gx));
       }
@@ -143,6 +260,17 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
     }
   });
   return grads;
+}
+
+function runRule(rule: GradRule, g: Tensor): readonly (Tensor | null)[] {
+  if (!anomaly) return rule(g);
+  const prev = inRule;
+  inRule = true;
+  try {
+    return rule(g);
+  } finally {
+    inRule = prev;
+  }
 }
 
 function seedFor(op: string, root: Tensor, gradient: Tensor | undefined): Tensor {

@@ -28,3 +28,6 @@ export class DTypeError extends TapegradError {}
 
 /** Misuse of the tape: backward on a tensor that needs no grad, twice through a freed graph. */
 export class AutogradError extends TapegradError {}
+
+/** A NaN or Infinity caught by anomaly mode (`detectAnomaly`), naming the op and where it was called. */
+export class AnomalyError extends TapegradError {}

@@ -6,10 +6,11 @@ export { Tensor, tensor, type TensorLike, type TensorOptions, type NestedArray, 
 export type { DType, FloatDType, TypedArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export {
-  TapegradError, ShapeError, IndexError, ValueError, ArgumentError, DTypeError, AutogradError,
+  TapegradError, ShapeError, IndexError, ValueError, ArgumentError, DTypeError, AutogradError, AnomalyError,
 } from './errors.js';
 export {
   backward, gradients, grad, valueAndGrad, noGrad, enableGrad, isGradEnabled,
+  detectAnomaly, setDetectAnomaly, isAnomalyEnabled, versionOf, bumpVersion,
   type BackwardOptions, type GradRule, type Node,
 } from './autograd.js';
 export { zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from './creation.js';

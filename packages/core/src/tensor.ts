@@ -3,10 +3,12 @@
  * made by an op on tensors that require grad — the tape `node` that made it.
  * Every op is also a method here; the ops themselves live in ops/, grouped by family.
  */
-import { _setToTensor, backward, record, type BackwardOptions, type Node } from './autograd.js';
+import {
+  _setToTensor, backward, bumpVersion, isGradEnabled, noGrad, record, versionOf, type BackwardOptions, type Node,
+} from './autograd.js';
 import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
-import { ArgumentError, DTypeError, ValueError } from './errors.js';
-import { formatTensor } from './format.js';
+import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
+import { formatRepr, formatTensor } from './format.js';
 import { checkShape, fmt, show, sizeOf, type Shape } from './shape.js';
 import * as ew from './ops/elementwise.js';
 import * as act from './ops/activation.js';
@@ -113,6 +115,66 @@ export class Tensor {
   zeroGrad(): void {
     this.grad = null;
   }
+  // ---- in place (never recorded; each bumps the version so backward can catch a stale save) ----
+  /** How many times this tensor's storage was modified in place. */
+  get version(): number {
+    return versionOf(this);
+  }
+  /**
+   * Marks the storage as modified: call it after writing `.data` yourself, so that a
+   * backward that saved this tensor earlier refuses to give a wrong gradient.
+   * @example
+   *   w.data[0] = 0; w.bumpVersion();
+   */
+  bumpVersion(): this {
+    bumpVersion(this);
+    return this;
+  }
+  private inPlace(op: string, fn: () => Tensor): this {
+    if (this.requiresGrad && isGradEnabled()) {
+      throw new AutogradError(
+        `${op}: in-place ops are not recorded on the tape, so they are refused on a tensor that requires grad ` +
+          `while grad mode is on; wrap the update in noGrad(() => …)`,
+      );
+    }
+    const result = noGrad(fn);
+    if (result.size !== this.size || fmt(result.shape) !== fmt(this.shape)) {
+      throw new ShapeError(`${op}: the result has shape ${fmt(result.shape)}, which does not fit in place into ${fmt(this.shape)}`);
+    }
+    this.data.set(result.data as ArrayLike<number>);
+    bumpVersion(this);
+    return this;
+  }
+  /** Sets every element to `value`, in place. @example w.fill_(0); */
+  fill_(value: number): this {
+    if (typeof value !== 'number') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
+    return this.inPlace('fill_', () => new Tensor(allocate(this.dtype, this.size).fill(value), this.shape));
+  }
+  /** Sets every element to 0, in place. @example w.zero_(); */
+  zero_(): this {
+    return this.fill_(0);
+  }
+  /** Copies `src` (broadcast to this shape) into this tensor, in place. @example w.copy_(best); */
+  copy_(src: TensorLike): this {
+    return this.inPlace('copy_', () => shp.broadcastTo(asTensor(src, this.dtype), this.shape));
+  }
+  /** this += alpha·y, in place. @example noGrad(() => w.add_(w.grad!, -0.1)); */
+  add_(y: TensorLike, alpha = 1): this {
+    return this.inPlace('add_', () => ew.add(this, alpha === 1 ? y : ew.mul(asTensor(y, this.dtype), alpha)));
+  }
+  /** this −= alpha·y, in place. @example noGrad(() => w.sub_(w.grad!.mul(lr))); */
+  sub_(y: TensorLike, alpha = 1): this {
+    return this.inPlace('sub_', () => ew.sub(this, alpha === 1 ? y : ew.mul(asTensor(y, this.dtype), alpha)));
+  }
+  /** this ·= y, in place. @example noGrad(() => w.mul_(0.99)); */
+  mul_(y: TensorLike): this {
+    return this.inPlace('mul_', () => ew.mul(this, y));
+  }
+  /** this /= y, in place. @example noGrad(() => w.div_(2)); */
+  div_(y: TensorLike): this {
+    return this.inPlace('div_', () => ew.div(this, y));
+  }
+
 
   // ---- conversion ----
   /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`. */
@@ -135,6 +197,11 @@ export class Tensor {
     if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
     return this.data[0]!;
   }
+  /** What `console.log(t)` shows in Node: numpy's repr style, `tensor([1., 2.])`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const repr = formatRepr(this.data, this.shape, this.dtype);
+    return this.node !== null ? `${repr.slice(0, -1)}, gradFn=<${this.node.op}>)` : this.requiresGrad ? `${repr.slice(0, -1)}, requiresGrad=true)` : repr;
+  }
   /** Prints like numpy's `print(a)`. */
   toString(): string {
     return formatTensor(this.data, this.shape, this.dtype);
@@ -153,7 +220,7 @@ export class Tensor {
   }
   /** @internal */
   _alias(): Tensor {
-    return record('alias', [this], new Tensor(this.data, this.shape), (g) => [g]);
+    return record('alias', [this], new Tensor(this.data, this.shape), (g) => [g], []);
   }
   /** @internal */
   _onesLike(): Tensor {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AutogradError, enableGrad, grad, gradients, isGradEnabled, noGrad, ShapeError, tensor, Tensor, valueAndGrad,
 } from '../src/index.js';
+import { record } from '../src/autograd.js';
 
 const arr = (t: Tensor | null) => (t === null ? null : Array.from(t.data));
 
@@ -196,5 +197,16 @@ describe('memory', () => {
     const loss = x.matmul(w).sum();
     loss.backward();
     expect(loss.node!.rule).toBeNull();
+  });
+});
+
+describe('gradient rules are required by the types', () => {
+  it('recording an op without its rule is a type error (checked by `pnpm typecheck`)', () => {
+    const x = tensor([1], { requiresGrad: true });
+    const out = tensor([2]);
+    // @ts-expect-error — record() takes the op's gradient rule and the tensors it saves; leaving them out does not compile
+    const recordWithoutRule = () => record('noRule', [x], out);
+    // At run time the rule is then missing and backward fails loudly; the type check stops it before that.
+    expect(() => recordWithoutRule().sum().backward()).toThrow();
   });
 });

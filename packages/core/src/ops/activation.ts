@@ -14,7 +14,7 @@ import { unary } from './elementwise.js';
  * 1 / (1 + e⁻ˣ), computed without overflow for large |x|. NOTE: the rule saves the output: σ' = σ(1 − σ).
  * @example sigmoid(tensor([0, 2])); // [0.5, 0.88079708]
  */
-export const sigmoid = unary('sigmoid', 'float',
+export const sigmoid = unary('sigmoid', 'float', 'out',
   (x, out) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
@@ -25,7 +25,7 @@ export const sigmoid = unary('sigmoid', 'float',
   (g, _x, out) => g.mul(out.mul(out.neg().add(1))));
 
 /** Hyperbolic tangent. NOTE: the rule saves the output: tanh' = 1 − tanh². @example tanh(tensor([0])); // [0] */
-export const tanh = unary('tanh', 'float',
+export const tanh = unary('tanh', 'float', 'out',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!); },
   (g, _x, out) => g.mul(out.mul(out).neg().add(1)));
 
@@ -34,7 +34,7 @@ export const tanh = unary('tanh', 'float',
  * `relu_derivative`, which is `np.where(x > 0, 1, 0)`).
  * @example relu(tensor([-1, 0, 2])); // [0, 0, 2]
  */
-export const relu = unary('relu', 'same',
+export const relu = unary('relu', 'same', 'x',
   (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v > 0 ? v : v !== v ? v : 0; } },
   (g, x) => g.mul(x.gt(0)));
 
@@ -43,7 +43,7 @@ export const relu = unary('relu', 'same',
  * NOTE: its gradient is zero everywhere (and undefined at 0, where we also give 0).
  * @example step(tensor([-1, 0, 2])); // [0, 0, 1]
  */
-export const step = unary('step', 'float',
+export const step = unary('step', 'float', '',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? 1 : 0; },
   (g) => g.mul(0));
 
@@ -92,7 +92,7 @@ export function softmax(a: TensorLike, axis = -1): Tensor {
   return record('softmax', [x], out, (g) => {
     const gOut = g.mul(out);
     return [gOut.sub(out.mul(gOut.sum(x.ndim === 0 ? null : ax, true)))];
-  });
+  }, [out]);
 }
 
 /**
@@ -111,5 +111,5 @@ export function logSoftmax(a: TensorLike, axis = -1): Tensor {
     const logS = Math.log(s);
     for (let j = 0, p = base; j < n; j++, p += inner) od[p] = xd[p]! - m - logS;
   });
-  return record('logSoftmax', [x], out, (g) => [g.sub(out.exp().mul(g.sum(x.ndim === 0 ? null : ax, true)))]);
+  return record('logSoftmax', [x], out, (g) => [g.sub(out.exp().mul(g.sum(x.ndim === 0 ? null : ax, true)))], [out]);
 }

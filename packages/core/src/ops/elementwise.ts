@@ -30,13 +30,22 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
 
 type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
 
+/** Which of x, y and out a rule reads: backward checks that none was modified in place since. */
+export type Saves = '' | 'x' | 'out' | 'x y' | 'x y out';
+
+function pick(saves: Saves, x: Tensor, y: Tensor | null, out: Tensor): Tensor[] {
+  if (saves === '') return [];
+  const all: Record<string, Tensor | null> = { x, y, out };
+  return saves.split(' ').map((k) => all[k]!);
+}
+
 /**
  * Builds a broadcasting binary op. Broadcasting lives here and only here: the kernel
  * reads each input with broadcast strides, and since a broadcast is an expand, each
  * input's gradient is summed back to that input's shape (`sumTo`, whose own gradient
  * is `broadcastTo`). Rules are written as if x, y and out had the same shape.
  */
-function binary(op: string, resultType: 'promote' | 'float', row: BinaryRow, rule: BinaryRule) {
+function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule) {
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = operands(op, a, b);
     const shape = broadcastShapes(op, x.shape, y.shape);
@@ -46,7 +55,7 @@ function binary(op: string, resultType: 'promote' | 'float', row: BinaryRow, rul
     return record(op, [x, y], out, (g) => {
       const [gx, gy] = rule(g, x, y, out);
       return [gx && sumTo(gx, x.shape), gy && sumTo(gy, y.shape)];
-    });
+    }, pick(saves, x, y, out));
   };
 }
 
@@ -63,14 +72,14 @@ function compare(op: string, row: BinaryRow) {
 type UnaryRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
 
 /** Builds a unary op from its loop and its rule. `float`: int32 input gives a float64 result. */
-export function unary(op: string, resultType: 'same' | 'float', loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule) {
+export function unary(op: string, resultType: 'same' | 'float', saves: Saves, loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule) {
   return (a: TensorLike): Tensor => {
     checkArg(op, a, 'the input');
     const x = asTensor(a);
     const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype;
     const out = new Tensor(allocateLike(dtype, x.size), x.shape);
     loop(x.data, out.data);
-    return record(op, [x], out, (g) => [rule(g, x, out)]);
+    return record(op, [x], out, (g) => [rule(g, x, out)], pick(saves, x, null, out));
   };
 }
 
@@ -85,22 +94,22 @@ const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f(
 // Arithmetic
 
 /** x + y, broadcasting. @example add(tensor([1, 2]), 1); // [2, 3] */
-export const add = binary('add', 'promote',
+export const add = binary('add', 'promote', '',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! + y[yi]!; },
   (g) => [g, g]);
 
 /** x − y, broadcasting. @example sub(tensor([1, 2]), 1); // [0, 1] */
-export const sub = binary('sub', 'promote',
+export const sub = binary('sub', 'promote', '',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! - y[yi]!; },
   (g, x, y) => [g, need(y, () => g.neg())]);
 
 /** x · y elementwise, broadcasting. @example mul(tensor([1, 2]), tensor([3, 4])); // [3, 8] */
-export const mul = binary('mul', 'promote',
+export const mul = binary('mul', 'promote', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! * y[yi]!; },
   (g, x, y) => [need(x, () => g.mul(y)), need(y, () => g.mul(x))]);
 
 /** x / y elementwise (always floating, as numpy's true division). @example div(tensor([1, 2]), 2); // [0.5, 1] */
-export const div = binary('div', 'float',
+export const div = binary('div', 'float', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! / y[yi]!; },
   (g, x, y) => [need(x, () => g.div(y)), need(y, () => g.neg().mul(x).div(y.mul(y)))]);
 
@@ -114,7 +123,7 @@ function cpow(a: number, b: number): number {
  * and is taken as 0 where x = 0 (as PyTorch does), so `pow(0, y)` with a learnable y gives no NaN.
  * @example pow(tensor([1, 2, 3]), 2); // [1, 4, 9]
  */
-export const pow = binary('pow', 'float',
+export const pow = binary('pow', 'float', 'x y out',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = cpow(x[xi]!, y[yi]!); },
   (g, x, y, out) => [
     need(x, () => g.mul(y).mul(x.pow(y.sub(1)))),
@@ -125,7 +134,7 @@ export const pow = binary('pow', 'float',
  * The larger of x and y elementwise. NOTE: at ties the gradient is split half and half (PyTorch's choice).
  * @example maximum(tensor([1, 5]), 3); // [3, 5]
  */
-export const maximum = binary('maximum', 'promote',
+export const maximum = binary('maximum', 'promote', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => {
     for (let k = 0; k < n; k++, xi += xs, yi += ys) { const a = x[xi]!, b = y[yi]!; out[oi + k] = a > b || a !== a ? a : b; }
   },
@@ -138,7 +147,7 @@ export const maximum = binary('maximum', 'promote',
  * The smaller of x and y elementwise. NOTE: at ties the gradient is split half and half.
  * @example minimum(tensor([1, 5]), 3); // [1, 3]
  */
-export const minimum = binary('minimum', 'promote',
+export const minimum = binary('minimum', 'promote', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => {
     for (let k = 0; k < n; k++, xi += xs, yi += ys) { const a = x[xi]!, b = y[yi]!; out[oi + k] = a < b || a !== a ? a : b; }
   },
@@ -148,32 +157,32 @@ export const minimum = binary('minimum', 'promote',
   });
 
 /** −x. @example neg(tensor([1, -2])); // [-1, 2] */
-export const neg = unary('neg', 'same',
+export const neg = unary('neg', 'same', '',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = -x[i]!; },
   (g) => g.neg());
 
 /** eˣ. NOTE: the rule saves the output (eˣ is its own derivative). @example exp(tensor([0, 1])); // [1, 2.71828183] */
-export const exp = unary('exp', 'float',
+export const exp = unary('exp', 'float', 'out',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]!); },
   (g, _x, out) => g.mul(out));
 
 /** Natural logarithm. @example log(tensor([1, Math.E])); // [0, 1] */
-export const log = unary('log', 'float',
+export const log = unary('log', 'float', 'x',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]!); },
   (g, x) => g.div(x));
 
 /** √x. NOTE: the rule saves the output: d√x = 1 / (2√x). @example sqrt(tensor([4, 9])); // [2, 3] */
-export const sqrt = unary('sqrt', 'float',
+export const sqrt = unary('sqrt', 'float', 'out',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]!); },
   (g, _x, out) => g.div(out.mul(2)));
 
 /** x². @example square(tensor([2, -3])); // [4, 9] */
-export const square = unary('square', 'same',
+export const square = unary('square', 'same', 'x',
   (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v * v; } },
   (g, x) => g.mul(x.mul(2)));
 
 /** |x|. NOTE: the subgradient at 0 is 0 (sign(0) = 0, as PyTorch). @example abs(tensor([-2, 3])); // [2, 3] */
-export const abs = unary('abs', 'same',
+export const abs = unary('abs', 'same', 'x',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]!); },
   (g, x) => g.mul(x.gt(0).sub(x.lt(0))));
 
@@ -191,7 +200,7 @@ export function clamp(a: TensorLike, min?: number | null, max?: number | null): 
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (lo > hi) throw new ValueError(`clamp: min ${lo} is larger than max ${hi}`);
-  const op = unary('clamp', 'same',
+  const op = unary('clamp', 'same', 'x',
     (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v < lo ? lo : v > hi ? hi : v; } },
     (g, x) => g.mul(x.ge(lo).mul(x.le(hi))));
   const x = asTensor(a);
@@ -223,7 +232,7 @@ export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   return record('where', [x, y], out, (g) => [
     need(x, () => sumTo(where(cond, g, 0), x.shape)),
     need(y, () => sumTo(where(cond, 0, g), y.shape)),
-  ]);
+  ], [cond]);
 }
 
 // ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ function matmulCore(op: string, x: Tensor, y: Tensor, shownX: readonly number[],
   return record(op, [x, y], out, (g) => [
     x.requiresGrad ? sumTo(g.matmul(y.mT), x.shape) : null,
     y.requiresGrad ? sumTo(x.mT.matmul(g), y.shape) : null,
-  ]);
+  ], [x, y]);
 }
 
 /**

@@ -41,7 +41,7 @@ function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | u
 export function sum(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
   const x = asTensor(a);
   const { keepShape, out } = reduceOp('sum', 'sum', x, axis, keepdims, x.dtype);
-  return record('sum', [x], out, (g) => [g.reshape(keepShape).broadcastTo(x.shape)]);
+  return record('sum', [x], out, (g) => [g.reshape(keepShape).broadcastTo(x.shape)], []);
 }
 
 /**
@@ -62,7 +62,7 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
   if (lead < 0) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
   const data = reduceKernel(x.data, x.shape, axes, 'sum', x.dtype);
   const out = new Tensor(data, shape);
-  return record('sumTo', [x], out, (g) => [g.broadcastTo(x.shape)]);
+  return record('sumTo', [x], out, (g) => [g.broadcastTo(x.shape)], []);
 }
 
 /**
@@ -87,7 +87,7 @@ function extreme(op: 'max' | 'min') {
     return record(op, [x], out, (g) => {
       const hit = x.eq(out.reshape(keepShape));
       return [g.reshape(keepShape).mul(hit).div(hit.sum(axes, true))];
-    });
+    }, [x, out]);
   };
 }
 

@@ -13,7 +13,7 @@ import { sumTo } from './reduce.js';
 /** A copy with its own storage; gradient passes straight through. @example const c = clone(x); */
 export function clone(a: TensorLike): Tensor {
   const x = asTensor(a);
-  return record('clone', [x], new Tensor(x.data.slice(), x.shape), (g) => [g]);
+  return record('clone', [x], new Tensor(x.data.slice(), x.shape), (g) => [g], []);
 }
 
 /**
@@ -29,7 +29,7 @@ export function astype(a: TensorLike, dtype: DType): Tensor {
   data.set(x.data);
   const out = new Tensor(data, x.shape);
   if (!isFloat(dtype)) return out;
-  return record('astype', [x], out, (g) => [g.astype(x.dtype)]);
+  return record('astype', [x], out, (g) => [g.astype(x.dtype)], []);
 }
 
 /**
@@ -54,7 +54,7 @@ export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
   }
   if (sizeOf(s) !== x.size) throw new ShapeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
   if (sameShape(s, x.shape)) return x;
-  return record('reshape', [x], new Tensor(x.data, s), (g) => [g.reshape(x.shape)]);
+  return record('reshape', [x], new Tensor(x.data, s), (g) => [g.reshape(x.shape)], []);
 }
 
 /**
@@ -71,7 +71,7 @@ export function transpose(a: TensorLike, axes?: readonly number[]): Tensor {
   const out = new Tensor(transposeKernel(x.data, x.shape, perm, x.dtype), perm.map((p) => x.shape[p]!));
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
-  return record('transpose', [x], out, (g) => [g.transpose(inverse)]);
+  return record('transpose', [x], out, (g) => [g.transpose(inverse)], []);
 }
 
 /** The last two axes swapped. @example mT(ones([5, 2, 3])); // shape [5, 3, 2] */
@@ -127,7 +127,7 @@ export function broadcastTo(a: TensorLike, shape: readonly number[]): Tensor {
   if (!ok) throw new ShapeError(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(target)}`);
   if (sameShape(x.shape, target)) return x;
   const out = new Tensor(expandKernel(x.data, x.shape, target, x.dtype), target);
-  return record('broadcastTo', [x], out, (g) => [sumTo(g, x.shape)]);
+  return record('broadcastTo', [x], out, (g) => [sumTo(g, x.shape)], []);
 }
 
 /**
@@ -167,7 +167,7 @@ export function concat(items: readonly TensorLike[], axis = 0): Tensor {
       start += t.shape[ax]!;
       return gi;
     });
-  });
+  }, []);
 }
 
 /**
@@ -231,7 +231,7 @@ function indexAxis(op: string, x: Tensor, ax: number, idx: readonly number[]): T
     }
   }
   const out = new Tensor(data, shape);
-  return record(op, [x], out, (g) => [scatterAxis(g, ax, idx, n)]);
+  return record(op, [x], out, (g) => [scatterAxis(g, ax, idx, n)], []);
 }
 
 /** The adjoint of `indexAxis`: zeros of size n along `ax`, with g's rows added at `idx`. */
@@ -247,7 +247,7 @@ function scatterAxis(g: Tensor, ax: number, idx: readonly number[], n: number): 
       for (let i = 0; i < inner; i++) data[dst + i] = data[dst + i]! + g.data[src + i]!;
     }
   }
-  return record('scatter', [g], new Tensor(data, shape), (gg) => [indexAxis('slice', gg, ax, idx)]);
+  return record('scatter', [g], new Tensor(data, shape), (gg) => [indexAxis('slice', gg, ax, idx)], []);
 }
 
 function checkIndices(op: string, indices: Tensor, n: number): void {
@@ -303,7 +303,7 @@ export function takeAlongAxis(a: TensorLike, ind: TensorLike, axis: number): Ten
   }
   const out = new Tensor(data, is);
   const idxT = new Tensor(ib, is);
-  return record('takeAlongAxis', [xb], out, (g) => [putAlongAxis(g, idxT, ax, xs)]);
+  return record('takeAlongAxis', [xb], out, (g) => [putAlongAxis(g, idxT, ax, xs)], []);
 }
 
 /** The adjoint of takeAlongAxis: zeros of `shape` with g added at the indices. */
@@ -322,7 +322,7 @@ function putAlongAxis(g: Tensor, indices: Tensor, ax: number, shape: readonly nu
       }
     }
   }
-  return record('putAlongAxis', [g], new Tensor(data, shape), (gg) => [takeAlongAxis(gg, indices, ax)]);
+  return record('putAlongAxis', [g], new Tensor(data, shape), (gg) => [takeAlongAxis(gg, indices, ax)], []);
 }
 
 /**
