@@ -1,0 +1,330 @@
+/**
+ * One training loop for the course's three ways of learning: online (batchSize 1),
+ * minibatch, and full batch (batchSize = number of samples); by epochs or by
+ * iterations; with evaluations, callbacks, a history, and a progress display.
+ */
+import { ArgumentError, ShapeError, noGrad, type Generator, type Tensor, type TensorLike } from '@tapegrad/core';
+import { checkOptions, func, integer, show } from './check.js';
+import { DataLoader, sampleBatch, samples } from './data.js';
+import { Optimizer } from './optimizer.js';
+import { defaultOutput, Progress, type ProgressMode, type ProgressOutput } from './progress.js';
+
+/** A network: a function of the input batch, or an object with `forward` (an nn Module). */
+export type Model = ((x: Tensor) => Tensor) | { forward(x: Tensor): Tensor; train?(): unknown; eval?(): unknown };
+
+/** A number computed from a batch's output `y` and targets `d`, such as `accuracy`. */
+export type Metric = (y: Tensor, d: Tensor) => number;
+
+/**
+ * How batches are drawn: 'shuffle' (each epoch a new order, every sample once), 'sequential'
+ * (in order), or 'replacement' (the course's `np.random.choice(train_size, batch_size)` per step).
+ */
+export type Sampling = 'shuffle' | 'sequential' | 'replacement';
+
+export interface StepInfo {
+  /** Steps done, this one included (1-based). */
+  step: number;
+  /** The epoch this step belongs to (1-based). */
+  epoch: number;
+  /** The loss of this step's batch, before the update. */
+  loss: number;
+  /** The learning rate this update used. */
+  lr: number;
+}
+
+/** One evaluation: means over the training batches since the previous one, and the evaluation set. */
+export interface Evaluation {
+  step: number;
+  epoch: number;
+  /** Mean loss of the training batches since the last evaluation (weighted by batch size). */
+  trainLoss: number;
+  /** Mean metric of those training batches (with `metric`). */
+  trainMetric?: number;
+  /** Loss on `evalData` (with `evalData`). */
+  evalLoss?: number;
+  /** Metric on `evalData` (with `evalData` and `metric`). */
+  evalMetric?: number;
+}
+
+export interface EpochInfo {
+  /** The epoch just finished (1-based). */
+  epoch: number;
+  step: number;
+  /** Mean loss of the epoch's batches (weighted by batch size). */
+  loss: number;
+  /** The evaluation made at this step, if any. */
+  evaluation: Evaluation | undefined;
+}
+
+export interface History {
+  /** The loss of every step, in order (the course's `losses` list). */
+  loss: number[];
+  /** Every evaluation, in order. */
+  evals: Evaluation[];
+  /** Steps made. */
+  steps: number;
+  /** Epochs finished. */
+  epochs: number;
+  /** True when a callback returned false. */
+  stopped: boolean;
+  seconds: number;
+}
+
+export interface FitOptions {
+  model: Model;
+  /** The error function, called as `loss(y, d)` on a batch; returns a one-element tensor. */
+  loss: (y: Tensor, d: Tensor) => Tensor;
+  optimizer: Optimizer;
+  /** Training inputs and targets (samples along axis 0). */
+  x: TensorLike;
+  d: TensorLike;
+  /** 1: online learning; n (the sample count): full-batch learning; between: minibatches. */
+  batchSize: number;
+  /** Train for this many epochs (passes over the data)… */
+  epochs?: number;
+  /** …or for this many steps (give exactly one of the two). */
+  iterations?: number;
+  /** Default 'shuffle'. With 'replacement' an epoch is ⌈n / batchSize⌉ steps. */
+  sampling?: Sampling;
+  /** Drop each epoch's short last batch ('shuffle' and 'sequential'); default false. */
+  dropLast?: boolean;
+  /** The seeded source of shuffles and draws; default the global generator (`manualSeed`). */
+  generator?: Generator;
+  /** An evaluation set `[x, d]`, run under noGrad with the model in eval mode. */
+  evalData?: readonly [TensorLike, TensorLike];
+  /** Computed on the training batches and on `evalData`, e.g. `accuracy`. */
+  metric?: Metric;
+  /** Evaluate every this many steps; default at the end of each epoch. Always after the last step. */
+  evalEvery?: number;
+  /** After every step; return false to stop training. */
+  onStep?: (info: StepInfo) => void | boolean;
+  /** After every epoch; return false to stop training. */
+  onEpoch?: (info: EpochInfo) => void | boolean;
+  /** Default 'auto': a progress bar on a terminal, plain lines otherwise; 'none' is silent. */
+  progress?: ProgressMode;
+  /** Steps between two plain lines; default a tenth of the run. */
+  logEvery?: number;
+  /** Where progress goes; default process.stdout (console.log in a browser). */
+  output?: ProgressOutput;
+}
+
+const FIT_OPTIONS = [
+  'model', 'loss', 'optimizer', 'x', 'd', 'batchSize', 'epochs', 'iterations', 'sampling', 'dropLast', 'generator',
+  'evalData', 'metric', 'evalEvery', 'onStep', 'onEpoch', 'progress', 'logEvery', 'output',
+] as const;
+
+interface Batch {
+  x: Tensor;
+  d: Tensor;
+  epoch: number;
+  /** The batch ends its epoch. */
+  last: boolean;
+}
+
+/** Sums over batches, weighted by their sizes. */
+class Window {
+  loss = 0;
+  metric = 0;
+  n = 0;
+  add(loss: number, metric: number, n: number): void {
+    this.loss += loss * n;
+    this.metric += metric * n;
+    this.n += n;
+  }
+  reset(): void {
+    this.loss = this.metric = this.n = 0;
+  }
+}
+
+/**
+ * Trains `model` on `(x, d)` with `optimizer` and returns the history. Each step:
+ * `optimizer.zeroGrad(); loss(model(xBatch), dBatch).backward(); optimizer.step()`.
+ * @example
+ *   const history = fit({ model, loss: mseLoss, optimizer: new SGD(model.parameters(), { lr: 0.07 }),
+ *     x, d, batchSize: 1, iterations: 1000, sampling: 'replacement', progress: 'none' });
+ */
+export function fit(options: FitOptions): History {
+  return new Run(options).train();
+}
+
+class Run {
+  private readonly o: FitOptions;
+  private readonly forward: (x: Tensor) => Tensor;
+  private readonly batches: Iterator<Batch>;
+  private readonly total: number;
+  private readonly evalSet: [Tensor, Tensor] | undefined;
+  private readonly progress: Progress;
+  private readonly history: History = { loss: [], evals: [], steps: 0, epochs: 0, stopped: false, seconds: 0 };
+  private readonly sinceEval = new Window();
+  private readonly epochWindow = new Window();
+  private evaluatedAt = 0;
+  /** The epoch of the latest batch. */
+  private epoch = 1;
+
+  constructor(options: FitOptions) {
+    const op = 'fit';
+    this.o = checkFit(op, options);
+    this.forward = forwardOf(op, this.o.model);
+    const [x, d] = samples(op, this.o.x, this.o.d);
+    const { batches, perEpoch } = batchSource(op, x, d, this.o);
+    this.batches = batches;
+    this.total = this.o.iterations ?? this.o.epochs! * perEpoch;
+    this.evalSet = this.o.evalData === undefined ? undefined : samples(`${op} evalData`, ...this.o.evalData);
+    const out = this.o.output ?? defaultOutput();
+    const logEvery = this.o.logEvery ?? Math.max(1, Math.ceil(this.total / 10));
+    this.progress = new Progress(Progress.mode(this.o.progress ?? 'auto', out), out, this.total, logEvery);
+  }
+
+  train(): History {
+    const start = performance.now();
+    setMode(this.o.model, 'train');
+    while (this.history.steps < this.total && !this.history.stopped) this.step(this.batches.next().value as Batch);
+    if (this.evaluatedAt !== this.history.steps) this.evaluate(this.epoch);
+    this.progress.done();
+    this.history.seconds = (performance.now() - start) / 1000;
+    return this.history;
+  }
+
+  private step(batch: Batch): void {
+    const { optimizer, metric } = this.o;
+    const lr = optimizer.lr;
+    optimizer.zeroGrad();
+    const y = this.forward(batch.x);
+    const loss = scalarLoss(this.o.loss(y, batch.d));
+    loss.backward();
+    optimizer.step();
+    const value = loss.item();
+    const n = batch.x.shape[0]!;
+    const step = ++this.history.steps;
+    this.epoch = batch.epoch;
+    this.history.loss.push(value);
+    this.sinceEval.add(value, metric ? metric(y.detach(), batch.d) : 0, n);
+    this.epochWindow.add(value, 0, n);
+    this.progress.update(step, value);
+    if (this.o.onStep?.({ step, epoch: batch.epoch, loss: value, lr }) === false) this.history.stopped = true;
+    const due = this.o.evalEvery === undefined ? batch.last : step % this.o.evalEvery === 0;
+    const evaluation = due || step === this.total ? this.evaluate(batch.epoch) : undefined;
+    if (batch.last) this.endEpoch(batch.epoch, evaluation);
+  }
+
+  private endEpoch(epoch: number, evaluation: Evaluation | undefined): void {
+    this.history.epochs = epoch;
+    const loss = this.epochWindow.loss / this.epochWindow.n;
+    this.epochWindow.reset();
+    if (this.o.onEpoch?.({ epoch, step: this.history.steps, loss, evaluation }) === false) this.history.stopped = true;
+  }
+
+  private evaluate(epoch: number): Evaluation {
+    const { metric } = this.o;
+    const w = this.sinceEval;
+    const rec: Evaluation = { step: this.history.steps, epoch, trainLoss: w.loss / w.n };
+    if (metric) rec.trainMetric = w.metric / w.n;
+    if (this.evalSet) Object.assign(rec, this.evaluateOn(...this.evalSet));
+    w.reset();
+    this.evaluatedAt = rec.step;
+    this.history.evals.push(rec);
+    this.progress.note(describe(rec, this.total, metric?.name || 'metric'), rec.step);
+    return rec;
+  }
+
+  private evaluateOn(x: Tensor, d: Tensor): Pick<Evaluation, 'evalLoss' | 'evalMetric'> {
+    setMode(this.o.model, 'eval');
+    try {
+      return noGrad(() => {
+        const y = this.forward(x);
+        const evalLoss = scalarLoss(this.o.loss(y, d)).item();
+        return this.o.metric ? { evalLoss, evalMetric: this.o.metric(y, d) } : { evalLoss };
+      });
+    } finally {
+      setMode(this.o.model, 'train');
+    }
+  }
+}
+
+function checkFit(op: string, options: FitOptions): FitOptions {
+  if (options === undefined) throw new ArgumentError(`${op}: expected options { model, loss, optimizer, x, d, batchSize, epochs | iterations }`);
+  const o = checkOptions(op, options, FIT_OPTIONS) as FitOptions;
+  func(op, 'loss', o.loss);
+  if (!(o.optimizer instanceof Optimizer)) throw new ArgumentError(`${op}: optimizer must be an optimizer such as new SGD(params), got ${show(o.optimizer)}`);
+  integer(op, 'batchSize', o.batchSize);
+  if ((o.epochs === undefined) === (o.iterations === undefined)) {
+    throw new ArgumentError(`${op}: give exactly one of epochs and iterations, got epochs ${show(o.epochs)} and iterations ${show(o.iterations)}`);
+  }
+  if (o.epochs !== undefined) integer(op, 'epochs', o.epochs);
+  if (o.iterations !== undefined) integer(op, 'iterations', o.iterations);
+  if (o.evalEvery !== undefined) integer(op, 'evalEvery', o.evalEvery);
+  if (o.logEvery !== undefined) integer(op, 'logEvery', o.logEvery);
+  oneOf(op, 'sampling', o.sampling, ['shuffle', 'sequential', 'replacement']);
+  oneOf(op, 'progress', o.progress, ['auto', 'bar', 'lines', 'none']);
+  for (const k of ['metric', 'onStep', 'onEpoch'] as const) if (o[k] !== undefined) func(op, k, o[k]);
+  if (o.evalData !== undefined && (!Array.isArray(o.evalData) || o.evalData.length !== 2)) {
+    throw new ArgumentError(`${op}: evalData must be a pair [x, d], got ${show(o.evalData)}`);
+  }
+  return o;
+}
+
+function oneOf(op: string, name: string, v: unknown, allowed: readonly string[]): void {
+  if (v !== undefined && !allowed.includes(v as string)) {
+    throw new ArgumentError(`${op}: ${name} must be one of ${allowed.map(show).join(', ')}, got ${show(v)}`);
+  }
+}
+
+function forwardOf(op: string, model: Model): (x: Tensor) => Tensor {
+  if (typeof model === 'function') return model;
+  if (model !== null && typeof model === 'object' && typeof model.forward === 'function') return (x) => model.forward(x);
+  throw new ArgumentError(`${op}: model must be a function x => y or an object with forward(x), got ${show(model)}`);
+}
+
+function setMode(model: Model, mode: 'train' | 'eval'): void {
+  if (typeof model === 'object' && typeof model[mode] === 'function') model[mode]!();
+}
+
+function scalarLoss(loss: unknown): Tensor {
+  const t = loss as Tensor;
+  if (t === null || typeof t !== 'object' || typeof t.backward !== 'function') {
+    throw new ArgumentError(`fit: loss(y, d) must return a Tensor, got ${show(loss)}`);
+  }
+  if (t.size !== 1) throw new ShapeError(`fit: loss(y, d) must return one number, got shape [${t.shape.join(', ')}]; reduce it with mean() or sum()`);
+  return t;
+}
+
+/** Endless batches, epoch after epoch, and how many make an epoch. */
+function batchSource(op: string, x: Tensor, d: Tensor, o: FitOptions): { batches: Iterator<Batch>; perEpoch: number } {
+  const sampling = o.sampling ?? 'shuffle';
+  const n = x.shape[0]!;
+  if (sampling === 'replacement') {
+    if (n === 0) throw new ArgumentError(`${op}: x has no samples`);
+    const perEpoch = Math.ceil(n / o.batchSize);
+    return { batches: drawn(x, d, o.batchSize, perEpoch, o.generator), perEpoch };
+  }
+  const loader = new DataLoader(x, d, { batchSize: o.batchSize, shuffle: sampling === 'shuffle', dropLast: o.dropLast ?? false, generator: o.generator });
+  if (loader.length === 0) {
+    throw new ArgumentError(`${op}: an epoch has no batches (${n} samples, batchSize ${o.batchSize}, dropLast ${o.dropLast})`);
+  }
+  return { batches: epochsOf(loader), perEpoch: loader.length };
+}
+
+function* epochsOf(loader: DataLoader): Iterator<Batch> {
+  for (let epoch = 1; ; epoch++) {
+    let b = 0;
+    for (const [x, d] of loader) yield { x, d, epoch, last: ++b === loader.length };
+  }
+}
+
+function* drawn(x: Tensor, d: Tensor, batchSize: number, perEpoch: number, generator?: Generator): Iterator<Batch> {
+  for (let epoch = 1; ; epoch++) {
+    for (let b = 1; b <= perEpoch; b++) {
+      const [xb, db] = sampleBatch(x, d, batchSize, generator);
+      yield { x: xb, d: db, epoch, last: b === perEpoch };
+    }
+  }
+}
+
+function describe(rec: Evaluation, total: number, metricName: string): string {
+  const num = (v: number) => v.toPrecision(5);
+  const parts = [`epoch ${rec.epoch} step ${rec.step}/${total}`, `train loss ${num(rec.trainLoss)}`];
+  if (rec.trainMetric !== undefined) parts.push(`train ${metricName} ${num(rec.trainMetric)}`);
+  if (rec.evalLoss !== undefined) parts.push(`eval loss ${num(rec.evalLoss)}`);
+  if (rec.evalMetric !== undefined) parts.push(`eval ${metricName} ${num(rec.evalMetric)}`);
+  return parts.join('  ');
+}

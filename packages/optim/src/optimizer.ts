@@ -1,0 +1,255 @@
+/**
+ * The base of every optimizer: it owns the parameter list, the per-parameter state
+ * buffers (made once, in the constructor), the learning rate or its schedule, the
+ * checks of each step, and the state dict. A subclass only writes the update loop
+ * of one parameter over plain typed arrays.
+ */
+import { ShapeError, ValueError, bumpVersion, noGrad, type Tensor, type TypedArray } from '@tapegrad/core';
+import { bool, checkOptions, nonNegative, positive, show } from './check.js';
+import { resolveParams, type Params } from './params.js';
+import type { LrSchedule } from './schedule.js';
+
+/** Options every optimizer takes. */
+export interface OptimizerOptions {
+  /** Learning rate, or a schedule of it (see `stepDecay`, `exponentialDecay`, `cosineDecay`). */
+  lr?: number | LrSchedule;
+  /** L2 penalty: the gradient used is `g + weightDecay · p` (as the course adds λW to dW); default 0. */
+  weightDecay?: number;
+  /** Throw on a NaN or ±Infinity gradient (default true); false lets it through into the parameters. */
+  checkFinite?: boolean;
+}
+
+/** The options of `OptimizerOptions`, for each subclass's list of known options. */
+export const BASE_OPTIONS = ['lr', 'weightDecay', 'checkFinite'] as const;
+
+/** The numbers (and flags) that define an optimizer's update, besides the learning rate. */
+export type Hyperparameters = Record<string, number | boolean>;
+
+/** One parameter's state buffers, by name (`v`, `h`, `m`), each as long as the parameter. */
+export type ParamState = Record<string, Float64Array>;
+
+/** A plain JSON-serialisable snapshot of an optimizer (float64 values round-trip exactly). */
+export interface OptimizerStateDict {
+  /** The optimizer's kind, e.g. 'Adam'; loading into another kind is an error. */
+  optimizer: string;
+  /** Updates made so far (Adam's t; the argument of a learning-rate schedule). */
+  stepCount: number;
+  /** The learning rate of the next update. */
+  lr: number;
+  hyperparameters: Hyperparameters;
+  /** One entry per parameter, in order: its buffers as arrays of numbers. */
+  state: Record<string, number[]>[];
+}
+
+/** What a subclass tells the base class about itself. */
+export interface OptimizerSpec<H extends Hyperparameters> {
+  /** The class's name: in messages and in the state dict. */
+  name: string;
+  params: Params;
+  options: OptimizerOptions | undefined;
+  /** Option names the subclass accepts besides BASE_OPTIONS. */
+  optionNames: readonly string[];
+  defaultLr: number;
+  /** Checks and completes the hyperparameters (from options, or from a state dict being loaded). */
+  resolve(op: string, raw: Record<string, unknown>): H;
+  /** Names of the buffers each parameter needs, given the hyperparameters. */
+  // NOTE: method syntax (bivariant) so that an Adam is also an Optimizer<Hyperparameters>.
+  buffers(hyper: H): readonly string[];
+}
+
+/** Checks `weightDecay` for a subclass's `resolve`. */
+export function weightDecayOf(op: string, raw: Record<string, unknown>): number {
+  return nonNegative(op, 'weightDecay', raw.weightDecay ?? 0);
+}
+
+/**
+ * Base class of SGD, Momentum, Nesterov, AdaGrad, RMSProp and Adam.
+ * `step()` updates each parameter that has a gradient, in place, off the tape.
+ * @example
+ *   const opt = new SGD(params, { lr: 0.1 });
+ *   opt.zeroGrad(); loss(params).backward(); opt.step();
+ */
+export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
+  /** The class's name, as in messages and the state dict. */
+  readonly name: string;
+  /** The tensors this optimizer updates, in order. */
+  readonly params: readonly Tensor[];
+  /** Per parameter (same order): its state buffers, inspectable and live. */
+  readonly state: readonly ParamState[];
+  /** Updates made so far. */
+  stepCount = 0;
+  /** Whether `step` rejects NaN and ±Infinity gradients. */
+  checkFinite: boolean;
+  private readonly labels: readonly string[];
+  private readonly spec: OptimizerSpec<H>;
+  private lrOrSchedule: number | LrSchedule;
+  private hyper: Readonly<H>;
+
+  protected constructor(spec: OptimizerSpec<H>) {
+    const op = spec.name;
+    const o = checkOptions(op, spec.options, [...BASE_OPTIONS, ...spec.optionNames]);
+    const { tensors, labels } = resolveParams(op, spec.params);
+    this.name = op;
+    this.spec = spec;
+    this.params = tensors;
+    this.labels = labels;
+    this.lrOrSchedule = checkLr(op, o.lr ?? spec.defaultLr);
+    this.checkFinite = bool(op, 'checkFinite', o.checkFinite ?? true);
+    this.hyper = Object.freeze(spec.resolve(op, o as Record<string, unknown>));
+    const names = spec.buffers(this.hyper);
+    this.state = tensors.map((p) => Object.fromEntries(names.map((n) => [n, new Float64Array(p.size)])));
+  }
+
+  /**
+   * The hyperparameters in force (momentum, decayRate, beta1…; see each class), frozen:
+   * they decide which buffers exist, so only `loadStateDict` replaces them.
+   */
+  get hyperparameters(): Readonly<H> {
+    return this.hyper;
+  }
+
+  /** The learning rate of the next update (the schedule's value at `stepCount` if one is set). */
+  get lr(): number {
+    const s = this.lrOrSchedule;
+    if (typeof s === 'number') return s;
+    const lr = s(this.stepCount);
+    if (!Number.isFinite(lr) || lr < 0) {
+      throw new ValueError(`${this.name}: the learning-rate schedule gave ${show(lr)} at step ${this.stepCount}; it must be a finite number ≥ 0`);
+    }
+    return lr;
+  }
+  /** Sets a constant learning rate or a schedule. */
+  set lr(lr: number | LrSchedule) {
+    this.lrOrSchedule = checkLr(this.name, lr);
+  }
+
+  /**
+   * One update of every parameter that has a gradient (the others are skipped).
+   * All gradients are checked before any parameter changes, so a bad one leaves
+   * every parameter as it was.
+   */
+  step(): void {
+    const lr = this.lr;
+    for (let i = 0; i < this.params.length; i++) this.checkGrad(i);
+    noGrad(() => {
+      for (let i = 0; i < this.params.length; i++) {
+        const p = this.params[i]!;
+        if (p.grad === null) continue;
+        this.update(p.data, p.grad.data, this.state[i]!, lr);
+        // A graph built before this step and run backward after it would use stale values: let core catch it.
+        bumpVersion(p);
+      }
+    });
+    this.stepCount++;
+  }
+
+  /**
+   * The update of one parameter, in place: `p` its values, `g` its gradient, `s` its buffers.
+   * `stepCount` is still that of the previous step while this runs.
+   */
+  protected abstract update(p: TypedArray, g: TypedArray, s: ParamState, lr: number): void;
+
+  /** Clears every parameter's gradient (sets `.grad` to null, so the next backward writes it afresh). */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  /**
+   * A JSON-serialisable copy of the state: kind, step count, learning rate, hyperparameters, buffers.
+   * @example
+   *   const saved = JSON.stringify(opt.stateDict());
+   *   other.loadStateDict(JSON.parse(saved)); // other continues exactly where opt was
+   */
+  stateDict(): OptimizerStateDict {
+    return {
+      optimizer: this.name,
+      stepCount: this.stepCount,
+      lr: this.lr,
+      hyperparameters: { ...this.hyperparameters },
+      state: this.state.map((s) => Object.fromEntries(Object.entries(s).map(([k, b]) => [k, Array.from(b)]))),
+    };
+  }
+
+  /**
+   * Restores a `stateDict()` made by an optimizer of the same kind over parameters of the
+   * same sizes. Everything is checked first: a bad dict is an error and changes nothing.
+   * A constant `lr` is restored; a schedule set on this optimizer is kept (it resumes at the
+   * restored step count).
+   * @example
+   *   const opt2 = new Adam(model.parameters());
+   *   opt2.loadStateDict(opt.stateDict());
+   */
+  loadStateDict(dict: OptimizerStateDict): void {
+    const op = `${this.name}.loadStateDict`;
+    if (dict === null || typeof dict !== 'object') throw new ValueError(`${op}: expected a state dict object, got ${show(dict)}`);
+    if (dict.optimizer !== this.name) {
+      throw new ValueError(`${op}: the state dict is from ${show(dict.optimizer)}, not ${this.name}`);
+    }
+    const stepCount = dict.stepCount;
+    if (!Number.isInteger(stepCount) || stepCount < 0) throw new ValueError(`${op}: stepCount must be a whole number ≥ 0, got ${show(stepCount)}`);
+    // A schedule may have reached 0 (cosineDecay's minLr); a constant lr must stay > 0.
+    const lr = typeof this.lrOrSchedule === 'number' ? positive(op, 'lr', dict.lr) : nonNegative(op, 'lr', dict.lr);
+    const hyper = this.spec.resolve(op, { ...(dict.hyperparameters as Record<string, unknown>) });
+    const buffers = this.loadedBuffers(op, dict.state, hyper);
+    // Nothing has changed yet; from here on nothing can fail.
+    this.stepCount = stepCount;
+    if (typeof this.lrOrSchedule === 'number') this.lrOrSchedule = lr;
+    this.hyper = Object.freeze(hyper);
+    buffers.forEach((s, i) => {
+      const target = this.state[i]!;
+      for (const [k, values] of Object.entries(s)) target[k]!.set(values);
+    });
+  }
+
+  private loadedBuffers(op: string, state: unknown, hyper: H): Record<string, number[]>[] {
+    if (!Array.isArray(state) || state.length !== this.params.length) {
+      const got = Array.isArray(state) ? `${state.length} entries` : show(state);
+      throw new ValueError(`${op}: state must hold one entry per parameter (${this.params.length}), got ${got}`);
+    }
+    const names = [...this.spec.buffers(hyper)].sort();
+    if (names.join() !== Object.keys(this.state[0]!).sort().join()) {
+      throw new ValueError(`${op}: the saved hyperparameters need buffers [${names.join(', ')}], which this ${this.name} does not keep; make it with the same options`);
+    }
+    state.forEach((s: Record<string, unknown>, i) => {
+      const keys = Object.keys(s ?? {}).sort();
+      if (keys.join() !== names.join()) {
+        throw new ValueError(`${op}: ${this.labels[i]} has buffers [${keys.join(', ')}], expected [${names.join(', ')}]`);
+      }
+      for (const k of names) this.checkBuffer(op, i, k, s[k]);
+    });
+    return state as Record<string, number[]>[];
+  }
+
+  private checkBuffer(op: string, i: number, key: string, values: unknown): void {
+    const p = this.params[i]!;
+    if (!Array.isArray(values) || values.length !== p.size) {
+      const got = Array.isArray(values) ? `${values.length} values` : show(values);
+      throw new ShapeError(`${op}: buffer '${key}' of ${this.labels[i]} (shape [${p.shape.join(', ')}], ${p.size} values) got ${got}`);
+    }
+    const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+    if (bad >= 0) throw new ValueError(`${op}: buffer '${key}' of ${this.labels[i]} has ${show(values[bad])} at index ${bad}`);
+  }
+
+  private checkGrad(i: number): void {
+    const p = this.params[i]!;
+    const g = p.grad;
+    if (g === null) return;
+    if (g.size !== p.size) {
+      throw new ShapeError(`${this.name}.step: the gradient of ${this.labels[i]} has shape [${g.shape.join(', ')}], the parameter [${p.shape.join(', ')}]`);
+    }
+    if (!this.checkFinite) return;
+    const d = g.data;
+    for (let k = 0; k < d.length; k++) {
+      if (!Number.isFinite(d[k]!)) {
+        throw new ValueError(
+          `${this.name}.step: the gradient of ${this.labels[i]} is ${d[k]} at flat index ${k}; ` +
+            'no parameter was changed (pass checkFinite: false to let it through)',
+        );
+      }
+    }
+  }
+}
+
+function checkLr(op: string, lr: unknown): number | LrSchedule {
+  return typeof lr === 'function' ? (lr as LrSchedule) : positive(op, 'lr', lr);
+}
