@@ -6,6 +6,7 @@
 import { AnomalyError, AutogradError, ArgumentError, ShapeError } from './errors.js';
 import { fmt, sameShape } from './shape.js';
 import type { Tensor } from './tensor.js';
+import { postOrder } from './traverse.js';
 
 /** Maps the gradient of an op's output to the gradients of its inputs (null: none). */
 export type GradRule = (g: Tensor) => readonly (Tensor | null)[];
@@ -186,28 +187,6 @@ function checkSaved(node: Node): void {
   }
 }
 
-/** Tensors reachable from `root` through nodes, inputs before the outputs that use them. No recursion. */
-function topoSort(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const seen = new Set<Tensor>([root]);
-  const stack: { t: Tensor; next: number }[] = [{ t: root, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const inputs = top.t.node?.inputs ?? [];
-    if (top.next < inputs.length) {
-      const x = inputs[top.next++]!;
-      if (x.requiresGrad && !seen.has(x)) {
-        seen.add(x);
-        stack.push({ t: x, next: 0 });
-      }
-    } else {
-      stack.pop();
-      order.push(top.t);
-    }
-  }
-  return order;
-}
-
 export interface BackwardOptions {
   /** Keep the graph so that backward can run through it again. Default: `createGraph`. */
   retainGraph?: boolean;
@@ -221,10 +200,10 @@ export interface BackwardOptions {
  * Returns the gradient of every tensor the walk reached that has no node (leaves)
  * or that is in `keep`.
  */
-function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlySet<Tensor>): Map<Tensor, Tensor> {
+function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlySet<Tensor>, fillRetained: boolean): Map<Tensor, Tensor> {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
-  const order = topoSort(root);
+  const order = postOrder(root, (x) => x.requiresGrad);
   // Check every saved tensor first, so that a refused backward leaves the graph untouched.
   for (const t of order) if (t.node !== null && t.node.rule !== null) checkSaved(t.node);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
@@ -240,7 +219,7 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
             `pass { retainGraph: true } to the first backward to go through it twice`,
         );
       }
-      if (t.retainsGrad) t.grad = t.grad === null ? g : t.grad.add(g);
+      if (fillRetained && t.retainsGrad) t.grad = t.grad === null ? g : t.grad.add(g);
       if (!keep.has(t)) grads.delete(t);
       const gs = runRule(node.rule, g);
       const inputs = node.inputs;
@@ -297,7 +276,7 @@ function seedFor(op: string, root: Tensor, gradient: Tensor | undefined): Tensor
 /** `tensor.backward()`: accumulates into the `.grad` of every leaf that requires grad. */
 export function backward(root: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
   const seed = seedFor('backward', root, gradient);
-  const grads = walk(root, seed, opts, new Set());
+  const grads = walk(root, seed, opts, new Set(), true);
   const createGraph = opts.createGraph ?? false;
   for (const [t, g] of grads) {
     if (t.node !== null) continue;
@@ -322,7 +301,7 @@ export function gradients(
   for (const x of inputs) {
     if (!x.requiresGrad) throw new AutogradError(`gradients: an input of shape ${fmt(x.shape)} does not require grad`);
   }
-  const grads = walk(output, seed, opts, new Set(inputs));
+  const grads = walk(output, seed, opts, new Set(inputs), false);
   return inputs.map((x) => {
     const g = grads.get(x);
     if (g === undefined) return x._zerosLike();

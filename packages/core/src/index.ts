@@ -30,3 +30,4 @@ export {
   type RandomOptions, type RandomState,
 } from './random.js';
 export { setPrintOptions, getPrintOptions, formatRepr, type PrintOptions } from './format.js';
+export { traceGraph, toDot, toMermaid, named, nameTensors, type Graph, type GraphNode, type GraphEdge, type TraceOptions, type DotOptions } from './graph.js';

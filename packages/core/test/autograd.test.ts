@@ -210,3 +210,14 @@ describe('gradient rules are required by the types', () => {
     expect(() => recordWithoutRule().sum().backward()).toThrow();
   });
 });
+
+describe('gradients() leaves every .grad alone', () => {
+  it('neither leaves nor retainGrad tensors are written (as torch.autograd.grad)', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(3).retainGrad();
+    const [dx] = gradients(h.square().sum(), [x]);
+    expect(Array.from(dx!.data)).toEqual([18, 36]);
+    expect(x.grad).toBeNull();
+    expect(h.grad).toBeNull();
+  });
+});
