@@ -1,1 +1,19 @@
-export {};
+/**
+ * @tapegrad/nn — modules, layers, activations and losses on the tape, and the course's
+ * `functions.py` helpers as the `course` namespace.
+ */
+export { Module, type AnyModule } from './module.js';
+export { Parameter, isParameter } from './parameter.js';
+export { encodeTensor, type StateDict, type TensorState, type StateValue, type EncodedNumber } from './state.js';
+export { Linear, Sequential, type LinearOptions, type Layer } from './layers.js';
+export { initWeight, type InitScheme, type InitOptions, type RandomSource } from './init.js';
+export {
+  ReLU, Sigmoid, Tanh, Step, Identity, Softmax, LogSoftmax,
+  relu, sigmoid, tanh, step, softmax, logSoftmax, identity,
+} from './activations.js';
+export {
+  mseLoss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  MSELoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
+  type Reduction, type LossOptions,
+} from './losses.js';
+export * as course from './course.js';
