@@ -174,33 +174,61 @@ export function argKernel(x: TypedArray, shape: Shape, axis: number, isMax: bool
 }
 
 /**
- * Batched matrix product C[b] = A[b]·B[b] with A (…, m, k), B (…, k, n), batch dims
- * already broadcast into `batchShape`, read with batch strides (0 where broadcast).
- * i-k-j order: the inner loop runs along contiguous rows of B and C.
+ * One matrix product C = op(A)·op(B) into `out` at `oo`, where op(A) is A (m×k, row-major
+ * at `ao`) or, with `tA`, the transpose of A stored k×m; likewise B (k×n, or n×k with `tB`).
+ * Every C[i,j] is summed in the same order, ((0 + A[i,0]B[0,j]) + A[i,1]B[1,j]) + …, whatever
+ * the layout, so transposed operands give bit-identical results to materialised transposes.
+ */
+export function gemm(
+  a: TypedArray, ao: number, b: TypedArray, bo: number, out: TypedArray, oo: number,
+  m: number, k: number, n: number, tA: boolean, tB: boolean,
+): void {
+  if (!tB) {
+    // i-p-j: the inner loop runs along contiguous rows of B and C.
+    const as = tA ? 1 : k; // step between rows i of op(A)
+    const ap = tA ? m : 1; // step between columns p of op(A)
+    for (let i = 0; i < m; i++) {
+      const ci = oo + i * n;
+      for (let j = 0; j < n; j++) out[ci + j] = 0;
+      for (let p = 0; p < k; p++) {
+        const av = a[ao + i * as + p * ap]!;
+        const bp = bo + p * n;
+        for (let j = 0; j < n; j++) out[ci + j] = out[ci + j]! + av * b[bp + j]!;
+      }
+    }
+    return;
+  }
+  // B stored n×k: each C[i,j] is a dot product of a row of op(A) with a row of B.
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      const bj = bo + j * k;
+      if (tA) for (let p = 0; p < k; p++) acc += a[ao + p * m + i]! * b[bj + p]!;
+      else for (let p = 0, ai = ao + i * k; p < k; p++) acc += a[ai + p]! * b[bj + p]!;
+      out[oo + i * n + j] = acc;
+    }
+  }
+}
+
+/**
+ * Batched C[t] = op(A[t])·op(B[t]) over `batchShape`, A and B read with batch strides
+ * (0 where a batch axis is broadcast).
  */
 export function matmulKernel(
   a: TypedArray, aBatchStrides: readonly number[],
   b: TypedArray, bBatchStrides: readonly number[],
   batchShape: Shape, m: number, k: number, n: number, dtype: DType,
+  tA = false, tB = false,
 ): TypedArray {
   const batch = sizeOf(batchShape);
   const out = allocate(dtype, batch * m * n);
-  if (out.length === 0 || k === 0) return out;
+  if (out.length === 0) return out;
   const nb = batchShape.length;
   const idx = new Array<number>(nb).fill(0);
   let ao = 0;
   let bo = 0;
   for (let t = 0; t < batch; t++) {
-    const co = t * m * n;
-    for (let i = 0; i < m; i++) {
-      const ci = co + i * n;
-      const ai = ao + i * k;
-      for (let p = 0; p < k; p++) {
-        const av = a[ai + p]!;
-        const bp = bo + p * n;
-        for (let j = 0; j < n; j++) out[ci + j] = out[ci + j]! + av * b[bp + j]!;
-      }
-    }
+    gemm(a, ao, b, bo, out, t * m * n, m, k, n, tA, tB);
     for (let d = nb - 1; d >= 0; d--) {
       ao += aBatchStrides[d]!;
       bo += bBatchStrides[d]!;

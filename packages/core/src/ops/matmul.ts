@@ -11,14 +11,24 @@ import { Tensor, asTensor, type TensorLike } from '../tensor.js';
 import { operands } from './elementwise.js';
 import { sumTo } from './reduce.js';
 
-/** The batched 2-d core: x (…, m, k) · y (…, k, n). */
-function matmulCore(op: string, x: Tensor, y: Tensor, shownX: readonly number[], shownY: readonly number[]): Tensor {
-  const m = x.shape[x.ndim - 2]!;
-  const k = x.shape[x.ndim - 1]!;
-  const k2 = y.shape[y.ndim - 2]!;
-  const n = y.shape[y.ndim - 1]!;
+/** Rows and columns of op(t): the last two axes, swapped when `trans`. */
+function dims(t: Tensor, trans: boolean): [number, number] {
+  const r = t.shape[t.ndim - 2]!;
+  const c = t.shape[t.ndim - 1]!;
+  return trans ? [c, r] : [r, c];
+}
+
+/**
+ * The batched 2-d core: op(x)·op(y), where op transposes the last two axes when asked.
+ * Transposed operands are read in place, never copied: backward's g·yᵀ and xᵀ·g are
+ * products of this same op, so the rule below is differentiable again.
+ */
+export function matmulT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, op = 'matmul', shown?: [readonly number[], readonly number[]]): Tensor {
+  const [m, k] = dims(x, tx);
+  const [k2, n] = dims(y, ty);
+  const [sx, sy] = shown ?? [x.shape, y.shape];
   if (k !== k2) {
-    throw new ShapeError(`${op}: cannot multiply ${fmt(shownX)} by ${fmt(shownY)} (inner sizes ${k} and ${k2} differ)`);
+    throw new ShapeError(`${op}: cannot multiply ${fmt(sx)} by ${fmt(sy)} (inner sizes ${k} and ${k2} differ)`);
   }
   const xb = x.shape.slice(0, -2);
   const yb = y.shape.slice(0, -2);
@@ -26,15 +36,16 @@ function matmulCore(op: string, x: Tensor, y: Tensor, shownX: readonly number[],
   try {
     batch = broadcastShapes(op, xb, yb);
   } catch {
-    throw new ShapeError(`${op}: cannot multiply ${fmt(shownX)} by ${fmt(shownY)} (batch shapes ${fmt(xb)} and ${fmt(yb)} do not broadcast)`);
+    throw new ShapeError(`${op}: cannot multiply ${fmt(sx)} by ${fmt(sy)} (batch shapes ${fmt(xb)} and ${fmt(yb)} do not broadcast)`);
   }
   const xs = broadcastStrides(xb, batch).map((s) => s * m * k);
   const ys = broadcastStrides(yb, batch).map((s) => s * k * n);
-  const data = matmulKernel(x.data, xs, y.data, ys, batch, m, k, n, promote(x.dtype, y.dtype));
+  const data = matmulKernel(x.data, xs, y.data, ys, batch, m, k, n, promote(x.dtype, y.dtype), tx, ty);
   const out = new Tensor(data, [...batch, m, n]);
+  // C = op(X)·op(Y): dop(X) = g·op(Y)ᵀ and dop(Y) = op(X)ᵀ·g, each transposed back when the operand was.
   return record(op, [x, y], out, (g) => [
-    x.requiresGrad ? sumTo(g.matmul(y.mT), x.shape) : null,
-    y.requiresGrad ? sumTo(x.mT.matmul(g), y.shape) : null,
+    x.requiresGrad ? sumTo(tx ? matmulT(y, g, ty, true) : matmulT(g, y, false, !ty), x.shape) : null,
+    y.requiresGrad ? sumTo(ty ? matmulT(g, x, true, tx) : matmulT(x, g, !tx, false), y.shape) : null,
   ], [x, y]);
 }
 
@@ -54,7 +65,7 @@ function product(op: string, a: TensorLike, b: TensorLike): Tensor {
   }
   const x2 = x.ndim === 1 ? x.reshape([1, x.shape[0]!]) : x;
   const y2 = y.ndim === 1 ? y.reshape([y.shape[0]!, 1]) : y;
-  let out = matmulCore(op, x2, y2, x.shape, y.shape);
+  let out = matmulT(x2, y2, false, false, op, [x.shape, y.shape]);
   if (x.ndim === 1 || y.ndim === 1) {
     const s = out.shape.slice();
     if (y.ndim === 1) s.splice(s.length - 1, 1);
