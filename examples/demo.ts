@@ -1,41 +1,40 @@
 /**
- * The course demo (for now on @tapegrad/core alone): section 1's single layer with
- * several units, its gradients from the tape, and their proof by central differences.
- * Run: npx -y pnpm@12.4.2 demo
+ * The course's Day-1 notebooks in order, with their default settings:
+ * 1_1 forward propagation → 1_2 back propagation → 1_3 SGD → 1_4 MNIST.
+ * Exits with status 1 if a gradient disagrees with the central difference or MNIST's
+ * test accuracy is below 0.90.
+ *
+ *   npx -y pnpm@12.4.2 demo
  */
-import { gradcheck, numericalGradient, tensor, type Tensor } from '@tapegrad/core';
+import { main as forwardPropagation } from './1_1_forward_propagation.js';
+import { main as backPropagation } from './1_2_back_propagation.js';
+import { main as stochasticGradientDescent } from './1_3_stochastic_gradient_descent.js';
+import { main as mnist } from './1_4_mnist.js';
 
-/** The course's print_vec: a label, the value as numpy prints it, its shape. */
-function printVec(label: string, value: Tensor): void {
-  const shape = value.ndim === 1 ? `(${value.shape[0]},)` : `(${value.shape.join(', ')})`;
-  console.log(`*** ${label} ***\n${value.toString()}\nshape: ${shape}\n`);
+function header(title: string): void {
+  const rule = '═'.repeat(78);
+  console.log(`\n${rule}\n ${title}\n${rule}\n`);
 }
 
-const W = tensor(
-  [
-    [0.1, 0.2, 0.3],
-    [0.2, 0.3, 0.4],
-    [0.3, 0.4, 0.5],
-    [0.4, 0.5, 0.6],
-  ],
-  { requiresGrad: true },
-);
-const b = tensor([0.1, 0.2, 0.3], { requiresGrad: true });
-const x = tensor([1.0, 5.0, 2.0, -1.0]);
-printVec('重み (weight W)', W);
-printVec('バイアス (bias b)', b);
-printVec('入力 (input x)', x);
+const start = performance.now();
+const failures: string[] = [];
 
-const u = x.dot(W).add(b); // np.dot(x, W) + b
-const z = u.sigmoid();
-printVec('総入力 (total input u)', u);
-printVec('中間層出力 (hidden output z)', z);
+header('1_1 forward propagation: every network of the course\'s notebook');
+forwardPropagation();
 
-// Backward from Σz: dΣz/dW and dΣz/db, proven against the course's central difference.
-z.sum().backward();
-printVec('dΣz/dW (autograd)', W.grad!);
-const numeric = numericalGradient(() => x.dot(W).add(b).sigmoid().sum(), W);
-printVec('dΣz/dW (central difference, h = 1e-4)', numeric);
-const report = gradcheck((w, bias) => x.dot(w).add(bias).sigmoid(), [W, b]);
-console.log(report.toString());
-if (!report.passed) process.exit(1);
+header('1_2 back propagation: the 2-3-2 network, autograd beside the hand-derived deltas');
+const backprop = backPropagation();
+if (!backprop.gradcheck.passed) failures.push('1_2: gradcheck failed');
+
+header('1_3 stochastic gradient descent: 2-10-1 network learns 3·x0 + 2·x1, one sample per update');
+await stochasticGradientDescent();
+
+header('1_4 MNIST: 784-40-10, minibatch SGD on 8,000 real digits, tested on 2,000');
+const { testAccuracy } = await mnist();
+if (testAccuracy < 0.9) failures.push(`1_4: test accuracy ${testAccuracy.toFixed(4)} is below 0.90`);
+
+console.log(`\ndemo: 1_1 → 1_4 in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+if (failures.length > 0) {
+  console.error(failures.join('\n'));
+  process.exitCode = 1;
+}
