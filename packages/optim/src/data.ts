@@ -41,8 +41,8 @@ export function takeRows(t: Tensor, idx: ArrayLike<number>, start = 0, end = idx
   const out = allocateLike(src, rows * width);
   for (let r = 0; r < rows; r++) {
     const from = idx[start + r]! * width;
-    const to = r * width;
-    for (let j = 0; j < width; j++) out[to + j] = src[from + j]!;
+    // A row is contiguous: one block copy (memcpy speed) rather than an element loop.
+    out.set(src.subarray(from, from + width) as ArrayLike<number>, r * width);
   }
   return new Tensor(out, [rows, ...t.shape.slice(1)]);
 }
