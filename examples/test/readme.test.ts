@@ -3,7 +3,8 @@
  * examples (so it resolves the workspace packages), run with tsx from the sources,
  * and every `console.log(…); // expected` line must print exactly `expected`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,19 +13,40 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const examples = join(root, 'examples');
 
-/** Every ```ts block of a markdown file, with the section heading above it. */
-export function tsBlocks(markdown: string): { heading: string; code: string }[] {
-  const out: { heading: string; code: string }[] = [];
+interface Block {
+  heading: string;
+  code: string;
+  /** A ```text block right after the code (at most two lines of prose between): its whole output. */
+  output: string | null;
+}
+
+function fenced(lines: string[], start: number): [string, number] {
+  const body: string[] = [];
+  let i = start + 1;
+  for (; i < lines.length && lines[i]!.trim() !== '```'; i++) body.push(lines[i]!);
+  return [body.join('\n'), i];
+}
+
+/** Every ```ts block of a markdown file, with the section heading above it and its printed output if shown. */
+export function tsBlocks(markdown: string): Block[] {
+  const out: Block[] = [];
   let heading = '';
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.startsWith('#')) heading = line.replace(/^#+\s*/, '');
-    if (line.trim() === '```ts') {
-      const body: string[] = [];
-      for (i++; i < lines.length && lines[i]!.trim() !== '```'; i++) body.push(lines[i]!);
-      out.push({ heading, code: body.join('\n') });
+    if (line.startsWith('#') && !line.startsWith('#####')) heading = line.replace(/^#+\s*/, '');
+    if (line.trim() !== '```ts') continue;
+    const [code, end] = fenced(lines, i);
+    i = end;
+    let output: string | null = null;
+    for (let j = i + 1; j <= i + 3 && j < lines.length; j++) {
+      if (lines[j]!.trim() === '```text') {
+        output = fenced(lines, j)[0];
+        break;
+      }
+      if (lines[j]!.startsWith('```') || lines[j]!.startsWith('#')) break;
     }
+    out.push({ heading, code, output });
   }
   return out;
 }
@@ -37,16 +59,21 @@ function expectedOutput(code: string): string[] {
     .map((l) => l.slice(l.indexOf(');') + 2).replace(/^\s*\/\/ /, ''));
 }
 
-export function runBlock(code: string): string {
+const run = promisify(execFile);
+
+/** Runs a block as its own program, from a folder inside examples/ so that it resolves the workspace packages. */
+export async function runBlock(code: string): Promise<string> {
   const dir = mkdtempSync(join(examples, '.readme-'));
   try {
     const file = join(dir, 'block.ts');
     writeFileSync(file, code);
-    return execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@tapegrad/source', file], {
-      cwd: examples,
+    // cwd is the block's own folder, so files a block writes are cleaned up with it.
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--conditions=@tapegrad/source', file], {
+      cwd: dir,
       encoding: 'utf8',
       timeout: 60_000,
     });
+    return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -59,11 +86,15 @@ describe('README code blocks run as written', () => {
   it('the README has code blocks', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(2);
   });
-  blocks.forEach(({ heading, code }, i) => {
-    it(`block ${i + 1} (${heading})`, () => {
-      const printed = runBlock(code).trimEnd().split('\n');
+  blocks.forEach(({ heading, code, output }, i) => {
+    // Each block is a separate process: run them side by side.
+    it.concurrent(`block ${i + 1} (${heading})`, async () => {
+      const stdout = (await runBlock(code)).trimEnd();
+      // A ```text block shown after the code is its whole output, exactly.
+      if (output !== null) expect(stdout).toBe(output.trimEnd());
+      // Every `console.log(…); // x` line prints exactly x (blocks may print more).
+      const printed = stdout.split('\n');
       const expected = expectedOutput(code);
-      // Every expected line must be printed; blocks may print more (tables, reports).
       const matched = expected.map((e) => printed.find((p) => p === e) ?? `<missing: ${e}>`);
       expect(matched).toEqual(expected);
     }, 120_000);
