@@ -63,20 +63,20 @@ export function enableGrad<T>(fn: () => T): T {
 }
 
 // ---------------------------------------------------------------------------
-// Versions: every in-place write bumps the version of the storage it writes to
-// (views share storage, so they share the version), as PyTorch's version counters.
+// Versions: every in-place write bumps the version of the storage it writes to, as
+// PyTorch's version counters. Views (reshape, detach…) wrap the same typed array, so the
+// array is the key. NOTE: not its ArrayBuffer — small arrays share slabs (see allocate).
 
-const versions = new WeakMap<ArrayBufferLike, number>();
+const versions = new WeakMap<object, number>();
 
 /** How many times the storage of `t` has been modified in place. */
 export function versionOf(t: Tensor): number {
-  return versions.get(t.data.buffer) ?? 0;
+  return versions.get(t.data) ?? 0;
 }
 
 /** Marks the storage of `t` as modified in place (our in-place ops call it; call it after writing `.data` yourself). */
 export function bumpVersion(t: Tensor): void {
-  const b = t.data.buffer;
-  versions.set(b, (versions.get(b) ?? 0) + 1);
+  versions.set(t.data, (versions.get(t.data) ?? 0) + 1);
 }
 
 // ---------------------------------------------------------------------------

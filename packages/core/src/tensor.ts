@@ -29,6 +29,9 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
+/** Marks a constructor call from inside the library (see `Tensor._of`). */
+const TRUSTED: unique symbol = Symbol('trusted');
+
 export class Tensor {
   /** Row-major contiguous storage. Writing to it directly bypasses the tape. */
   readonly data: TypedArray;
@@ -52,15 +55,23 @@ export class Tensor {
    * @example
    *   new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
    */
-  constructor(data: TypedArray, shape: Shape) {
-    if (!isStorage(data)) throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array or Int32Array, got ${show(data)}`);
-    const dims = checkShape('Tensor', shape);
-    if (sizeOf(dims) !== data.length) {
-      throw new ValueError(`Tensor: shape ${fmt(dims)} holds ${sizeOf(dims)} elements but the data has ${data.length}`);
+  constructor(data: TypedArray, shape: Shape, trusted?: typeof TRUSTED) {
+    // Ops build their outputs from arrays and shapes they made themselves: only user calls are checked.
+    if (trusted !== TRUSTED) {
+      if (!isStorage(data)) throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array or Int32Array, got ${show(data)}`);
+      shape = checkShape('Tensor', shape);
+      if (sizeOf(shape) !== data.length) {
+        throw new ValueError(`Tensor: shape ${fmt(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`);
+      }
     }
     this.data = data;
-    this.shape = Object.freeze(dims);
+    this.shape = Object.freeze(shape); // readonly in the types, and in plain JavaScript too
     this.dtype = dtypeOf(data);
+  }
+
+  /** @internal An op's output: `data` and `shape` are the op's own, fresh and already consistent. */
+  static _of(data: TypedArray, shape: Shape): Tensor {
+    return new Tensor(data, shape, TRUSTED);
   }
 
   get ndim(): number {
@@ -212,7 +223,7 @@ export class Tensor {
   }
   /** The same storage, cut from the tape. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    return Tensor._of(this.data, this.shape);
   }
   /** A copy in another dtype (differentiable between float dtypes). */
   astype(dtype: DType): Tensor {
@@ -220,15 +231,15 @@ export class Tensor {
   }
   /** @internal */
   _alias(): Tensor {
-    return record('alias', [this], new Tensor(this.data, this.shape), (g) => [g], []);
+    return record('alias', [this], Tensor._of(this.data, this.shape), (g) => [g], []);
   }
   /** @internal */
   _onesLike(): Tensor {
-    return new Tensor(allocate(this.dtype, this.size).fill(1), this.shape);
+    return Tensor._of(allocate(this.dtype, this.size).fill(1), this.shape);
   }
   /** @internal */
   _zerosLike(): Tensor {
-    return new Tensor(allocate(this.dtype, this.size), this.shape);
+    return Tensor._of(allocate(this.dtype, this.size), this.shape);
   }
 
   // ---- elementwise ----

@@ -49,7 +49,7 @@ export const step = unary('step', 'float', '',
 
 /** Runs `rowFn` on every 1-d lane along `axis`: lane j is at base + j*inner. */
 function alongAxis(x: Tensor, axis: number, fn: (x: TypedArray, out: TypedArray, base: number, n: number, inner: number) => void): Tensor {
-  const out = new Tensor(allocate(floatOf(x.dtype), x.size), x.shape);
+  const out = Tensor._of(allocate(floatOf(x.dtype), x.size), x.shape);
   if (x.ndim === 0) {
     fn(x.data, out.data, 0, 1, 1);
     return out;

@@ -4,7 +4,7 @@
  * written with tensor ops so that they can be differentiated again.
  */
 import { record } from '../autograd.js';
-import { floatOf, promote, type DType, type TypedArray } from '../dtype.js';
+import { allocate, floatOf, promote, type DType, type TypedArray } from '../dtype.js';
 import { ArgumentError, ShapeError, ValueError } from '../errors.js';
 import { binaryKernel, expandKernel, type BinaryRow } from '../kernels.js';
 import { broadcastShapes, fmt } from '../shape.js';
@@ -33,10 +33,11 @@ type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Te
 /** Which of x, y and out a rule reads: backward checks that none was modified in place since. */
 export type Saves = '' | 'x' | 'out' | 'x y' | 'x y out';
 
-function pick(saves: Saves, x: Tensor, y: Tensor | null, out: Tensor): Tensor[] {
-  if (saves === '') return [];
-  const all: Record<string, Tensor | null> = { x, y, out };
-  return saves.split(' ').map((k) => all[k]!);
+/** What `saves` names, as a function of (x, y, out): worked out once per op, not per call. */
+function picker(saves: Saves): (x: Tensor, y: Tensor | null, out: Tensor) => Tensor[] {
+  const keys = saves === '' ? [] : saves.split(' ');
+  if (keys.length === 0) return () => [];
+  return (x, y, out) => keys.map((k) => (k === 'x' ? x : k === 'y' ? y! : out));
 }
 
 /**
@@ -46,16 +47,17 @@ function pick(saves: Saves, x: Tensor, y: Tensor | null, out: Tensor): Tensor[] 
  * is `broadcastTo`). Rules are written as if x, y and out had the same shape.
  */
 function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule) {
+  const pick = picker(saves);
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = operands(op, a, b);
     const shape = broadcastShapes(op, x.shape, y.shape);
     const dt = promote(x.dtype, y.dtype);
     const dtype = resultType === 'float' ? floatOf(dt) : dt;
-    const out = new Tensor(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
+    const out = Tensor._of(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
     return record(op, [x, y], out, (g) => {
       const [gx, gy] = rule(g, x, y, out);
       return [gx && sumTo(gx, x.shape), gy && sumTo(gy, y.shape)];
-    }, pick(saves, x, y, out));
+    }, pick(x, y, out));
   };
 }
 
@@ -65,7 +67,7 @@ function compare(op: string, row: BinaryRow) {
     const [x, y] = operands(op, a, b);
     const shape = broadcastShapes(op, x.shape, y.shape);
     const dtype = floatOf(promote(x.dtype, y.dtype));
-    return new Tensor(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
+    return Tensor._of(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
   };
 }
 
@@ -73,19 +75,18 @@ type UnaryRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
 
 /** Builds a unary op from its loop and its rule. `float`: int32 input gives a float64 result. */
 export function unary(op: string, resultType: 'same' | 'float', saves: Saves, loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule) {
+  const pick = picker(saves);
   return (a: TensorLike): Tensor => {
     checkArg(op, a, 'the input');
     const x = asTensor(a);
     const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype;
-    const out = new Tensor(allocateLike(dtype, x.size), x.shape);
+    const out = Tensor._of(allocate(dtype, x.size), x.shape);
     loop(x.data, out.data);
-    return record(op, [x], out, (g) => [rule(g, x, out)], pick(saves, x, null, out));
+    return record(op, [x], out, (g) => [rule(g, x, out)], pick(x, null, out));
   };
 }
 
-function allocateLike(dtype: DType, n: number): TypedArray {
-  return dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : new Int32Array(n);
-}
+
 
 /** Only computes a gradient that some input needs: `need(y, () => …)`. */
 const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
@@ -228,7 +229,7 @@ export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const xd = expandKernel(x.data, x.shape, shape, dtype);
   const yd = expandKernel(y.data, y.shape, shape, dtype);
   for (let i = 0; i < cd.length; i++) if (cd[i] === 0) xd[i] = yd[i]!;
-  const out = new Tensor(xd, shape);
+  const out = Tensor._of(xd, shape);
   return record('where', [x, y], out, (g) => [
     need(x, () => sumTo(where(cond, g, 0), x.shape)),
     need(y, () => sumTo(where(cond, 0, g), y.shape)),

@@ -41,7 +41,7 @@ export function matmulT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, op = 'ma
   const xs = broadcastStrides(xb, batch).map((s) => s * m * k);
   const ys = broadcastStrides(yb, batch).map((s) => s * k * n);
   const data = matmulKernel(x.data, xs, y.data, ys, batch, m, k, n, promote(x.dtype, y.dtype), tx, ty);
-  const out = new Tensor(data, [...batch, m, n]);
+  const out = Tensor._of(data, [...batch, m, n]);
   // C = op(X)·op(Y): dop(X) = g·op(Y)ᵀ and dop(Y) = op(X)ᵀ·g, each transposed back when the operand was.
   return record(op, [x, y], out, (g) => [
     x.requiresGrad ? sumTo(tx ? matmulT(y, g, ty, true) : matmulT(g, y, false, !ty), x.shape) : null,

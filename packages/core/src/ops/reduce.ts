@@ -31,7 +31,7 @@ function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | u
   }
   const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const data = reduceKernel(x.data, x.shape, axes, kind, dtype);
-  return { axes, keepShape, out: new Tensor(data, reduced(x, axes, keepdims)) };
+  return { axes, keepShape, out: Tensor._of(data, reduced(x, axes, keepdims)) };
 }
 
 /**
@@ -61,7 +61,7 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
   }
   if (lead < 0) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
   const data = reduceKernel(x.data, x.shape, axes, 'sum', x.dtype);
-  const out = new Tensor(data, shape);
+  const out = Tensor._of(data, shape);
   return record('sumTo', [x], out, (g) => [g.broadcastTo(x.shape)], []);
 }
 
@@ -117,7 +117,7 @@ export function logsumexp(a: TensorLike, axis?: Axis | null, keepdims = false): 
 function isFiniteMask(t: Tensor): Tensor {
   const d = new Float64Array(t.size);
   for (let i = 0; i < d.length; i++) d[i] = Number.isFinite(t.data[i]!) ? 1 : 0;
-  return new Tensor(d, t.shape);
+  return Tensor._of(d, t.shape);
 }
 
 function argOp(op: 'argmax' | 'argmin') {
@@ -128,12 +128,12 @@ function argOp(op: 'argmax' | 'argmin') {
     if (axis === undefined || axis === null) {
       if (x.size === 0) throw empty();
       const flat = argKernel(x.data, [x.size], 0, op === 'argmax');
-      return new Tensor(flat, keepdims ? x.shape.map(() => 1) : []);
+      return Tensor._of(flat, keepdims ? x.shape.map(() => 1) : []);
     }
     const ax = normAxis(op, axis, x.ndim);
     if (x.shape[ax] === 0) throw empty();
     const data = argKernel(x.data, x.shape, ax, op === 'argmax');
-    return new Tensor(data, reduced(x, [ax], keepdims));
+    return Tensor._of(data, reduced(x, [ax], keepdims));
   };
 }
 

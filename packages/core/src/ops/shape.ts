@@ -13,7 +13,7 @@ import { sumTo } from './reduce.js';
 /** A copy with its own storage; gradient passes straight through. @example const c = clone(x); */
 export function clone(a: TensorLike): Tensor {
   const x = asTensor(a);
-  return record('clone', [x], new Tensor(x.data.slice(), x.shape), (g) => [g], []);
+  return record('clone', [x], Tensor._of(x.data.slice(), x.shape), (g) => [g], []);
 }
 
 /**
@@ -27,7 +27,7 @@ export function astype(a: TensorLike, dtype: DType): Tensor {
   if (dtype === x.dtype) return x;
   const data = allocate(dtype, x.size);
   data.set(x.data);
-  const out = new Tensor(data, x.shape);
+  const out = Tensor._of(data, x.shape);
   if (!isFloat(dtype)) return out;
   return record('astype', [x], out, (g) => [g.astype(x.dtype)], []);
 }
@@ -54,7 +54,7 @@ export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
   }
   if (sizeOf(s) !== x.size) throw new ShapeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
   if (sameShape(s, x.shape)) return x;
-  return record('reshape', [x], new Tensor(x.data, s), (g) => [g.reshape(x.shape)], []);
+  return record('reshape', [x], Tensor._of(x.data, s), (g) => [g.reshape(x.shape)], []);
 }
 
 /**
@@ -68,7 +68,7 @@ export function transpose(a: TensorLike, axes?: readonly number[]): Tensor {
     throw new ValueError(`transpose: axes ${show(axes)} are not a permutation of the ${x.ndim} axes of ${fmt(x.shape)}`);
   }
   if (perm.every((p, i) => p === i)) return x;
-  const out = new Tensor(transposeKernel(x.data, x.shape, perm, x.dtype), perm.map((p) => x.shape[p]!));
+  const out = Tensor._of(transposeKernel(x.data, x.shape, perm, x.dtype), perm.map((p) => x.shape[p]!));
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
   return record('transpose', [x], out, (g) => [g.transpose(inverse)], []);
@@ -126,7 +126,7 @@ export function broadcastTo(a: TensorLike, shape: readonly number[]): Tensor {
   })();
   if (!ok) throw new ShapeError(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(target)}`);
   if (sameShape(x.shape, target)) return x;
-  const out = new Tensor(expandKernel(x.data, x.shape, target, x.dtype), target);
+  const out = Tensor._of(expandKernel(x.data, x.shape, target, x.dtype), target);
   return record('broadcastTo', [x], out, (g) => [sumTo(g, x.shape)], []);
 }
 
@@ -159,7 +159,7 @@ export function concat(items: readonly TensorLike[], axis = 0): Tensor {
     }
     offset += n;
   }
-  const out = new Tensor(data, shape);
+  const out = Tensor._of(data, shape);
   return record('concat', xs, out, (g) => {
     let start = 0;
     return xs.map((t) => {
@@ -230,7 +230,7 @@ function indexAxis(op: string, x: Tensor, ax: number, idx: readonly number[]): T
       data.set(x.data.subarray(src, src + inner) as ArrayLike<number>, (o * idx.length + j) * inner);
     }
   }
-  const out = new Tensor(data, shape);
+  const out = Tensor._of(data, shape);
   return record(op, [x], out, (g) => [scatterAxis(g, ax, idx, n)], []);
 }
 
@@ -247,7 +247,7 @@ function scatterAxis(g: Tensor, ax: number, idx: readonly number[], n: number): 
       for (let i = 0; i < inner; i++) data[dst + i] = data[dst + i]! + g.data[src + i]!;
     }
   }
-  return record('scatter', [g], new Tensor(data, shape), (gg) => [indexAxis('slice', gg, ax, idx)], []);
+  return record('scatter', [g], Tensor._of(data, shape), (gg) => [indexAxis('slice', gg, ax, idx)], []);
 }
 
 function checkIndices(op: string, indices: Tensor, n: number): void {
@@ -301,8 +301,8 @@ export function takeAlongAxis(a: TensorLike, ind: TensorLike, axis: number): Ten
       }
     }
   }
-  const out = new Tensor(data, is);
-  const idxT = new Tensor(ib, is);
+  const out = Tensor._of(data, is);
+  const idxT = Tensor._of(ib, is);
   return record('takeAlongAxis', [xb], out, (g) => [putAlongAxis(g, idxT, ax, xs)], []);
 }
 
@@ -322,7 +322,7 @@ function putAlongAxis(g: Tensor, indices: Tensor, ax: number, shape: readonly nu
       }
     }
   }
-  return record('putAlongAxis', [g], new Tensor(data, shape), (gg) => [takeAlongAxis(gg, indices, ax)], []);
+  return record('putAlongAxis', [g], Tensor._of(data, shape), (gg) => [takeAlongAxis(gg, indices, ax)], []);
 }
 
 /**
@@ -341,5 +341,5 @@ export function oneHot(ind: TensorLike, numClasses: number, options?: { dtype?: 
   }
   const data = allocate(dtype, indices.size * numClasses);
   for (let i = 0; i < indices.size; i++) data[i * numClasses + indices.data[i]!] = 1;
-  return new Tensor(data, [...indices.shape, numClasses]);
+  return Tensor._of(data, [...indices.shape, numClasses]);
 }
