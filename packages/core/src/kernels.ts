@@ -5,6 +5,7 @@
  */
 import { allocate, type DType, type TypedArray } from './dtype.js';
 import { broadcastStrides, sameShape, sizeOf, stridesOf, type Shape } from './shape.js';
+import { gemmWasm } from './wasm/gemm.js';
 
 /** The inner loop of a binary op: `n` outputs from x and y read with strides xs, ys. */
 export type BinaryRow = (
@@ -183,6 +184,9 @@ export function gemm(
   a: TypedArray, ao: number, b: TypedArray, bo: number, out: TypedArray, oo: number,
   m: number, k: number, n: number, tA: boolean, tB: boolean,
 ): void {
+  // The WebAssembly SIMD kernel sums in the same order (bit-identical in float64); it declines
+  // mixed dtypes, int32, sizes too small to pay, and engines without SIMD.
+  if (sameFloatType(a, b, out) && gemmWasm(a as typeof out, ao, b as typeof out, bo, out, oo, m, k, n, tA, tB)) return;
   if (!tB) {
     // i-p-j: the inner loop runs along contiguous rows of B and C.
     const as = tA ? 1 : k; // step between rows i of op(A)
@@ -208,6 +212,11 @@ export function gemm(
       out[oo + i * n + j] = acc;
     }
   }
+}
+
+function sameFloatType(a: TypedArray, b: TypedArray, out: TypedArray): out is Float64Array | Float32Array {
+  const T = out.constructor;
+  return (T === Float64Array || T === Float32Array) && a.constructor === T && b.constructor === T;
 }
 
 /**
