@@ -297,6 +297,10 @@ export function gradients(
   inputs: readonly Tensor[],
   opts: BackwardOptions & { gradOutput?: Tensor } = {},
 ): Tensor[] {
+  if (!isTensorLike(output)) throw new ArgumentError(`gradients: output must be a Tensor, got ${typeof output}`);
+  if (!Array.isArray(inputs) || !inputs.every(isTensorLike)) {
+    throw new ArgumentError('gradients: inputs must be an array of Tensors');
+  }
   const seed = seedFor('gradients', output, opts.gradOutput);
   for (const x of inputs) {
     if (!x.requiresGrad) throw new AutogradError(`gradients: an input of shape ${fmt(x.shape)} does not require grad`);

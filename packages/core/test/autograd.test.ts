@@ -221,3 +221,13 @@ describe('gradients() leaves every .grad alone', () => {
     expect(h.grad).toBeNull();
   });
 });
+
+describe('gradients() checks its arguments', () => {
+  it('inputs that are not an array of Tensors are an ArgumentError, not a TypeError', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = x.sum();
+    expect(() => gradients(y, (() => x) as any)).toThrow(/gradients: inputs must be an array of Tensors/);
+    expect(() => gradients(y, [[1, 2], [3]] as any)).toThrow(/gradients: inputs must be an array of Tensors/);
+    expect(() => gradients(5 as any, [x])).toThrow(/gradients: output must be a Tensor/);
+  });
+});
