@@ -1,10 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // One copy of the shared modules for both entries (index and node), in CJS too, so that
+  // `instanceof Tensor` holds for a tensor made by one entry and passed to the other.
+  splitting: true,
 });

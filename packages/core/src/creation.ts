@@ -1,7 +1,7 @@
 /** Tensors from sizes and ranges. Every function takes `{ dtype, requiresGrad }`. */
 import { allocate, type TypedArray } from './dtype.js';
 import { ArgumentError, ValueError } from './errors.js';
-import { checkShape, show, sizeOf } from './shape.js';
+import { checkShape, checkSize, show, sizeOf } from './shape.js';
 import { Tensor, checkOptions, type TensorOptions } from './tensor.js';
 
 function make(op: string, shape: unknown, value: number, options?: TensorOptions): Tensor {
@@ -13,6 +13,7 @@ function make(op: string, shape: unknown, value: number, options?: TensorOptions
 /** Allocates `shape` in the options' dtype, lets `fill` write the elements, then applies `requiresGrad`. */
 function build(op: string, shape: readonly number[], options: TensorOptions | undefined, fill: (data: TypedArray) => void): Tensor {
   const { dtype = 'float64', requiresGrad } = checkOptions(op, options);
+  checkSize(op, shape);
   const data = allocate(dtype, sizeOf(shape));
   fill(data);
   const t = new Tensor(data, shape);

@@ -8,6 +8,7 @@ export type { Shape } from './shape.js';
 export {
   TapegradError, ShapeError, IndexError, ValueError, ArgumentError, DTypeError, AutogradError, AnomalyError,
 } from './errors.js';
+export { FormatError } from './format-error.js';
 export {
   backward, gradients, grad, valueAndGrad, noGrad, enableGrad, isGradEnabled,
   detectAnomaly, setDetectAnomaly, isAnomalyEnabled, versionOf, bumpVersion,
@@ -31,3 +32,5 @@ export {
 } from './random.js';
 export { setPrintOptions, getPrintOptions, formatRepr, type PrintOptions } from './format.js';
 export { traceGraph, toDot, toMermaid, named, nameTensors, type Graph, type GraphNode, type GraphEdge, type TraceOptions, type DotOptions } from './graph.js';
+export { encodeSafetensors, decodeSafetensors, type Safetensors } from './serialize.js';
+export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type TensorEntry } from './checkpoint.js';

@@ -54,7 +54,23 @@ export function checkShape(op: string, shape: unknown): number[] {
       throw new ValueError(`${op}: sizes must be whole numbers ≥ 0, got shape ${show(shape)}`);
     }
   }
-  return shape.slice() as number[];
+  // + 0 turns a size of −0 into 0 (JSON and Object.is would tell them apart).
+  const dims = shape.map((d: number) => d + 0);
+  checkSize(op, dims);
+  return dims;
+}
+
+/**
+ * The most elements a tensor holds. NOTE: indices are int32 (argmax, takeAlongAxis, oneHot), and a
+ * larger request (`ones(2 ** 31)`, 16 GB) would be allocated lazily and then exhaust memory while
+ * filled, killing the process rather than throwing.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Refuses a shape of more than MAX_ELEMENTS elements, before anything is allocated. */
+export function checkSize(op: string, shape: Shape): void {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) throw new ValueError(`${op}: shape ${fmt(shape)} holds ${n} elements; a tensor holds at most 2**31 - 1`);
 }
 
 /** Resolves a possibly negative axis against `ndim`, as numpy does. */

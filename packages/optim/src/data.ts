@@ -104,13 +104,29 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   }
 
   *[Symbol.iterator](): Iterator<[Tensor, Tensor]> {
+    const order = this.epochOrder();
+    for (let b = 0; b < this.length; b++) yield this.batchOf(order, b);
+  }
+
+  /**
+   * The sample order of a new epoch: drawn from the generator when shuffling, else 0, 1, 2, …
+   * @example
+   *   const order = loader.epochOrder(); // what for…of draws at the start of an epoch
+   */
+  epochOrder(): Int32Array {
     const n = this.size;
-    const order = this.shuffle ? (this.generator ?? getGlobalGenerator()).permutation(n).data : identity(n);
-    for (let b = 0; b < this.length; b++) {
-      const start = b * this.batchSize;
-      const end = Math.min(start + this.batchSize, n);
-      yield [takeRows(this.x, order, start, end), takeRows(this.d, order, start, end)];
-    }
+    return this.shuffle ? ((this.generator ?? getGlobalGenerator()).permutation(n).data as Int32Array) : identity(n);
+  }
+
+  /**
+   * Batch `b` (0-based) of an epoch that takes the samples in `order`.
+   * @example
+   *   const [xb, db] = loader.batchOf(order, 2); // the third batch of that epoch
+   */
+  batchOf(order: Int32Array, b: number): [Tensor, Tensor] {
+    const start = b * this.batchSize;
+    const end = Math.min(start + this.batchSize, this.size);
+    return [takeRows(this.x, order, start, end), takeRows(this.d, order, start, end)];
   }
 }
 

@@ -8,6 +8,10 @@ import { checkOptions, func, integer, show } from './check.js';
 import { DataLoader, sampleBatch, samples } from './data.js';
 import { Optimizer } from './optimizer.js';
 import { defaultOutput, Progress, type ProgressMode, type ProgressOutput } from './progress.js';
+import {
+  checkCheckpointOptions, makeCheckpoint, restoreCheckpoint,
+  type BatchPosition, type CheckpointOptions, type RunConfig, type RunState, type Trainee,
+} from './resume.js';
 
 /** A network: a function of the input batch, or an object with `forward` (an nn Module). */
 export type Model = ((x: Tensor) => Tensor) | { forward(x: Tensor): Tensor; train?(): unknown; eval?(): unknown };
@@ -106,11 +110,21 @@ export interface FitOptions {
   logEvery?: number;
   /** Where progress goes; default process.stdout (console.log in a browser). */
   output?: ProgressOutput;
+  /**
+   * Save the run's whole state every `every` steps and after the last, to `path` through `storage`
+   * (in Node: `import * as files from '@tapegrad/core/node'`, then `storage: files`).
+   */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue from the checkpoint at `checkpoint.path` if there is one (else start afresh): a run
+   * killed and resumed ends bit for bit where an uninterrupted run with the same seed ends.
+   */
+  resume?: boolean;
 }
 
 const FIT_OPTIONS = [
   'model', 'loss', 'optimizer', 'x', 'd', 'batchSize', 'epochs', 'iterations', 'sampling', 'dropLast', 'generator',
-  'evalData', 'metric', 'evalEvery', 'onStep', 'onEpoch', 'progress', 'logEvery', 'output',
+  'evalData', 'metric', 'evalEvery', 'onStep', 'onEpoch', 'progress', 'logEvery', 'output', 'checkpoint', 'resume',
 ] as const;
 
 interface Batch {
@@ -136,6 +150,42 @@ class Window {
   }
 }
 
+/** Makes a batch: batch `b` of an epoch in `order` (order is null for draws with replacement). */
+interface BatchSource {
+  perEpoch: number;
+  order(): Int32Array | null;
+  batch(order: Int32Array | null, b: number): [Tensor, Tensor];
+}
+
+/** Endless batches, epoch after epoch, that know where they are (for checkpoints) and can start from there. */
+class Batches {
+  epoch = 1;
+  /** Batches taken in this epoch. */
+  batch = 0;
+  /** This epoch's sample order, drawn at its first batch. */
+  order: Int32Array | null = null;
+
+  constructor(private readonly source: BatchSource) {}
+
+  next(): Batch {
+    const { perEpoch } = this.source;
+    if (this.batch === perEpoch) {
+      this.epoch++;
+      this.batch = 0;
+    }
+    if (this.batch === 0) this.order = this.source.order();
+    const [x, d] = this.source.batch(this.order, this.batch++);
+    return { x, d, epoch: this.epoch, last: this.batch === perEpoch };
+  }
+
+  get position(): BatchPosition {
+    return { epoch: this.epoch, batch: this.batch, order: this.order };
+  }
+  set position(p: BatchPosition) {
+    ({ epoch: this.epoch, batch: this.batch, order: this.order } = p);
+  }
+}
+
 /**
  * Trains `model` on `(x, d)` with `optimizer` and returns the history. Each step:
  * `optimizer.zeroGrad(); loss(model(xBatch), dBatch).backward(); optimizer.step()`.
@@ -150,39 +200,78 @@ export function fit(options: FitOptions): History {
 class Run {
   private readonly o: FitOptions;
   private readonly forward: (x: Tensor) => Tensor;
-  private readonly batches: Iterator<Batch>;
+  private readonly batches: Batches;
   private readonly total: number;
   private readonly evalSet: [Tensor, Tensor] | undefined;
   private readonly progress: Progress;
-  private readonly history: History = { loss: [], evals: [], steps: 0, epochs: 0, stopped: false, seconds: 0 };
+  private readonly trainee: Trainee;
+  private history: History = { loss: [], evals: [], steps: 0, epochs: 0, stopped: false, seconds: 0 };
   private readonly sinceEval = new Window();
   private readonly epochWindow = new Window();
   private evaluatedAt = 0;
   /** The epoch of the latest batch. */
   private epoch = 1;
+  /** Seconds of earlier sessions of a resumed run, and when this one started. */
+  private secondsBefore = 0;
+  private readonly start = performance.now();
 
   constructor(options: FitOptions) {
     const op = 'fit';
     this.o = checkFit(op, options);
     this.forward = forwardOf(op, this.o.model);
     const [x, d] = samples(op, this.o.x, this.o.d);
-    const { batches, perEpoch } = batchSource(op, x, d, this.o);
-    this.batches = batches;
-    this.total = this.o.iterations ?? this.o.epochs! * perEpoch;
+    const source = batchSource(op, x, d, this.o);
+    this.batches = new Batches(source);
+    this.total = this.o.iterations ?? this.o.epochs! * source.perEpoch;
     this.evalSet = this.o.evalData === undefined ? undefined : samples(`${op} evalData`, ...this.o.evalData);
+    const config: RunConfig = { samples: x.shape[0]!, batchSize: this.o.batchSize, sampling: this.o.sampling ?? 'shuffle', dropLast: this.o.dropLast ?? false };
+    this.trainee = { model: this.o.model, optimizer: this.o.optimizer, generator: this.o.generator, config };
+    const ck = this.o.checkpoint;
+    if (this.o.resume && ck!.storage.exists(ck!.path)) this.state = restoreCheckpoint(op, this.trainee, ck!.storage.load(ck!.path));
     const out = this.o.output ?? defaultOutput();
     const logEvery = this.o.logEvery ?? Math.max(1, Math.ceil(this.total / 10));
     this.progress = new Progress(Progress.mode(this.o.progress ?? 'auto', out), out, this.total, logEvery);
   }
 
   train(): History {
-    const start = performance.now();
     setMode(this.o.model, 'train');
-    while (this.history.steps < this.total && !this.history.stopped) this.step(this.batches.next().value as Batch);
+    while (this.history.steps < this.total && !this.history.stopped) this.step(this.batches.next());
     if (this.evaluatedAt !== this.history.steps) this.evaluate(this.epoch);
     this.progress.done();
-    this.history.seconds = (performance.now() - start) / 1000;
+    this.history.seconds = this.seconds();
     return this.history;
+  }
+
+  private seconds(): number {
+    return this.secondsBefore + (performance.now() - this.start) / 1000;
+  }
+
+  /** Everything of the loop that a checkpoint holds. */
+  private get state(): RunState {
+    const windowOf = ({ loss, metric, n }: Window) => ({ loss, metric, n });
+    return {
+      history: { ...this.history, loss: this.history.loss.slice(), evals: this.history.evals.slice(), seconds: this.seconds() },
+      sinceEval: windowOf(this.sinceEval),
+      epochWindow: windowOf(this.epochWindow),
+      evaluatedAt: this.evaluatedAt,
+      epoch: this.epoch,
+      position: this.batches.position,
+    };
+  }
+  private set state(s: RunState) {
+    this.history = s.history as History;
+    this.secondsBefore = s.history.seconds;
+    Object.assign(this.sinceEval, s.sinceEval);
+    Object.assign(this.epochWindow, s.epochWindow);
+    this.evaluatedAt = s.evaluatedAt;
+    this.epoch = s.epoch;
+    this.batches.position = s.position;
+  }
+
+  private saveCheckpoint(): void {
+    const ck = this.o.checkpoint;
+    const step = this.history.steps;
+    if (ck && (step % ck.every === 0 || step === this.total || this.history.stopped)) ck.storage.save(ck.path, makeCheckpoint(this.trainee, this.state));
   }
 
   private step(batch: Batch): void {
@@ -205,6 +294,7 @@ class Run {
     const due = this.o.evalEvery === undefined ? batch.last : step % this.o.evalEvery === 0;
     const evaluation = due || step === this.total ? this.evaluate(batch.epoch) : undefined;
     if (batch.last) this.endEpoch(batch.epoch, evaluation);
+    this.saveCheckpoint();
   }
 
   private endEpoch(epoch: number, evaluation: Evaluation | undefined): void {
@@ -260,6 +350,7 @@ function checkFit(op: string, options: FitOptions): FitOptions {
   if (o.evalData !== undefined && (!Array.isArray(o.evalData) || o.evalData.length !== 2)) {
     throw new ArgumentError(`${op}: evalData must be a pair [x, d], got ${show(o.evalData)}`);
   }
+  checkCheckpointOptions(op, o.checkpoint, o.resume);
   return o;
 }
 
@@ -288,36 +379,19 @@ function scalarLoss(loss: unknown): Tensor {
   return t;
 }
 
-/** Endless batches, epoch after epoch, and how many make an epoch. */
-function batchSource(op: string, x: Tensor, d: Tensor, o: FitOptions): { batches: Iterator<Batch>; perEpoch: number } {
+/** Where batches come from, and how many make an epoch. */
+function batchSource(op: string, x: Tensor, d: Tensor, o: FitOptions): BatchSource {
   const sampling = o.sampling ?? 'shuffle';
   const n = x.shape[0]!;
   if (sampling === 'replacement') {
     if (n === 0) throw new ArgumentError(`${op}: x has no samples`);
-    const perEpoch = Math.ceil(n / o.batchSize);
-    return { batches: drawn(x, d, o.batchSize, perEpoch, o.generator), perEpoch };
+    return { perEpoch: Math.ceil(n / o.batchSize), order: () => null, batch: () => sampleBatch(x, d, o.batchSize, o.generator) };
   }
   const loader = new DataLoader(x, d, { batchSize: o.batchSize, shuffle: sampling === 'shuffle', dropLast: o.dropLast ?? false, generator: o.generator });
   if (loader.length === 0) {
     throw new ArgumentError(`${op}: an epoch has no batches (${n} samples, batchSize ${o.batchSize}, dropLast ${o.dropLast})`);
   }
-  return { batches: epochsOf(loader), perEpoch: loader.length };
-}
-
-function* epochsOf(loader: DataLoader): Iterator<Batch> {
-  for (let epoch = 1; ; epoch++) {
-    let b = 0;
-    for (const [x, d] of loader) yield { x, d, epoch, last: ++b === loader.length };
-  }
-}
-
-function* drawn(x: Tensor, d: Tensor, batchSize: number, perEpoch: number, generator?: Generator): Iterator<Batch> {
-  for (let epoch = 1; ; epoch++) {
-    for (let b = 1; b <= perEpoch; b++) {
-      const [xb, db] = sampleBatch(x, d, batchSize, generator);
-      yield { x: xb, d: db, epoch, last: b === perEpoch };
-    }
-  }
+  return { perEpoch: loader.length, order: () => loader.epochOrder(), batch: (order, b) => loader.batchOf(order!, b) };
 }
 
 function describe(rec: Evaluation, total: number, metricName: string): string {

@@ -22,3 +22,4 @@ export {
   fit, type FitOptions, type History, type Evaluation, type StepInfo, type EpochInfo, type Model, type Metric, type Sampling,
 } from './fit.js';
 export type { ProgressMode, ProgressOutput } from './progress.js';
+export type { CheckpointOptions, CheckpointStorage, FitCheckpoint } from './resume.js';

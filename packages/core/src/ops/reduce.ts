@@ -6,7 +6,7 @@ import { record } from '../autograd.js';
 import { floatOf, type DType } from '../dtype.js';
 import { ArgumentError, ShapeError, ValueError } from '../errors.js';
 import { argKernel, reduceKernel, type ReduceKind } from '../kernels.js';
-import { fmt, normAxes, normAxis, sameShape, show, type Shape } from '../shape.js';
+import { checkShape, fmt, normAxes, normAxis, sameShape, show, type Shape } from '../shape.js';
 import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
 
 function reduced(x: Tensor, axes: readonly number[], keepdims: boolean): number[] {
@@ -50,6 +50,9 @@ export function sum(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor
  * @example sumTo(ones([3, 2]), [2]); // [3, 3]
  */
 export function sumTo(x: Tensor, shape: Shape): Tensor {
+  // NOTE: public, so checked: a shape that is not an array of sizes would make a malformed tensor.
+  if (!(x instanceof Tensor)) throw new ArgumentError(`sumTo: x must be a Tensor, got ${show(x)}`);
+  shape = checkShape('sumTo', shape);
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;
   const axes: number[] = [];

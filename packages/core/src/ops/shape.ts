@@ -39,7 +39,8 @@ export function astype(a: TensorLike, dtype: DType): Tensor {
 export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
   const x = asTensor(a);
   if (!Array.isArray(shape)) throw new ArgumentError(`reshape: shape must be an array of sizes, got ${show(shape)}`);
-  const s = shape.slice();
+  // + 0: a size of −0 becomes 0, as in checkShape.
+  const s = shape.map((d: unknown) => (typeof d === 'number' ? d + 0 : d)) as number[];
   let unknown = -1;
   let known = 1;
   s.forEach((d, i) => {
