@@ -8,22 +8,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ArgumentError, Tensor, ValueError } from '@tapegrad/core';
+import { PIXELS, digitsFromClasses, type DigitClass, type Digits } from './digits.js';
 
-export const PIXELS = 28 * 28;
-
-export interface Digits {
-  /** (n, 784) float64 in [0, 1]. */
-  images: Tensor;
-  /** (n) int32 class indices 0–9. */
-  labels: Tensor;
-}
-
-/** One digit class of the `mnist` package: `raw` holds its images, 784 values each. */
-interface PackagedDigit {
-  id: number;
-  raw: number[];
-  length: number;
-}
+export { PIXELS, type Digits } from './digits.js';
 
 /**
  * The `mnist` package's 10,000 digits, class 0's first, then class 1's, …
@@ -32,18 +19,7 @@ interface PackagedDigit {
  *   const { images, labels } = loadPackagedDigits(); // images.shape [10000, 784]
  */
 export function loadPackagedDigits(): Digits {
-  const classes = createRequire(import.meta.url)('mnist') as PackagedDigit[];
-  const n = classes.reduce((s, c) => s + c.length, 0);
-  const images = new Float64Array(n * PIXELS);
-  const labels = new Int32Array(n);
-  let row = 0;
-  for (const c of classes) {
-    const size = c.length * PIXELS;
-    images.set(c.raw.length === size ? c.raw : c.raw.slice(0, size), row * PIXELS);
-    labels.fill(c.id, row, row + c.length);
-    row += c.length;
-  }
-  return { images: new Tensor(images, [n, PIXELS]), labels: new Tensor(labels, [n]) };
+  return digitsFromClasses(createRequire(import.meta.url)('mnist') as DigitClass[]);
 }
 
 /** The four files of the standard MNIST distribution, without their `.gz`. */

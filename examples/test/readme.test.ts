@@ -9,55 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectedOutput, tsBlocks } from './markdown.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const examples = join(root, 'examples');
-
-interface Block {
-  heading: string;
-  code: string;
-  /** A ```text block right after the code (at most two lines of prose between): its whole output. */
-  output: string | null;
-}
-
-function fenced(lines: string[], start: number): [string, number] {
-  const body: string[] = [];
-  let i = start + 1;
-  for (; i < lines.length && lines[i]!.trim() !== '```'; i++) body.push(lines[i]!);
-  return [body.join('\n'), i];
-}
-
-/** Every ```ts block of a markdown file, with the section heading above it and its printed output if shown. */
-export function tsBlocks(markdown: string): Block[] {
-  const out: Block[] = [];
-  let heading = '';
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith('#') && !line.startsWith('#####')) heading = line.replace(/^#+\s*/, '');
-    if (line.trim() !== '```ts') continue;
-    const [code, end] = fenced(lines, i);
-    i = end;
-    let output: string | null = null;
-    for (let j = i + 1; j <= i + 3 && j < lines.length; j++) {
-      if (lines[j]!.trim() === '```text') {
-        output = fenced(lines, j)[0];
-        break;
-      }
-      if (lines[j]!.startsWith('```') || lines[j]!.startsWith('#')) break;
-    }
-    out.push({ heading, code, output });
-  }
-  return out;
-}
-
-/** The text after `// ` on each console.log line: what that line must print. */
-function expectedOutput(code: string): string[] {
-  return code
-    .split('\n')
-    .filter((l) => /^\s*console\.log\(.*\);\s*\/\/ /.test(l))
-    .map((l) => l.slice(l.indexOf(');') + 2).replace(/^\s*\/\/ /, ''));
-}
 
 const run = promisify(execFile);
 
@@ -79,11 +34,10 @@ export async function runBlock(code: string): Promise<string> {
   }
 }
 
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-
-describe('README code blocks run as written', () => {
-  const blocks = tsBlocks(readme);
-  it('the README has code blocks', () => {
+// docs/troubleshooting.md is a README section kept in its own file.
+describe.each(['README.md', 'docs/troubleshooting.md'])('%s code blocks run as written', (file) => {
+  const blocks = tsBlocks(readFileSync(join(root, file), 'utf8'));
+  it('it has code blocks', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(2);
   });
   blocks.forEach(({ heading, code, output }, i) => {

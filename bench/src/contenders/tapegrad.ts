@@ -1,0 +1,124 @@
+/**
+ * tapegrad, written the way a user of the course writes it: W1, b1, W2, b2 as tensors that
+ * require grad, `x.matmul(W1).add(b1).relu()…`, `backward()`, and the SGD update in place
+ * on `.data` under `noGrad` (no @tapegrad/nn or optim: the core alone).
+ */
+import { Tensor, noGrad, numericalGradient } from '@tapegrad/core';
+import { Batcher, chainConstants, mnistData, onlineData } from '../data.js';
+import type { MnistProblem, NumericalSubset, OnlineProblem } from '../protocol.js';
+import type { GradientVsNumerical, JsContender } from '../suite.js';
+
+export type FloatDType = 'float64' | 'float32';
+
+export function tapegradContender(dtype: FloatDType): JsContender {
+  const Arr = dtype === 'float64' ? Float64Array : Float32Array;
+  const param = (data: ArrayLike<number>, shape: number[]): Tensor => new Tensor(Arr.from(data), shape).requiresGrad_();
+  const constant = (data: ArrayLike<number>, shape: number[]): Tensor => new Tensor(Arr.from(data), shape);
+
+  /** The course's network as tensors, and its loss on a batch. */
+  function mnistNet(p: MnistProblem) {
+    const d = mnistData(p);
+    const W1 = param(d.W1, [p.inputs, p.hidden]);
+    const b1 = param(d.b1, [p.hidden]);
+    const W2 = param(d.W2, [p.hidden, p.outputs]);
+    const b2 = param(d.b2, [p.outputs]);
+    const batcher = new Batcher(p, p.seed + 1);
+    const nextBatch = (): { x: Tensor; t: Tensor } => {
+      const rows = batcher.draw();
+      const x = new Tensor(batcher.rows(d.x, new Arr(p.batch * p.inputs)), [p.batch, p.inputs]);
+      const t = new Tensor(Int32Array.from(rows, (r) => d.labels[r]!), [p.batch, 1]);
+      return { x, t };
+    };
+    // Cross entropy of softmax(u2) against the labels: −mean(log softmax(u2)[label]).
+    const loss = (x: Tensor, t: Tensor): Tensor =>
+      x.matmul(W1).add(b1).relu().matmul(W2).add(b2).logSoftmax(-1).takeAlongAxis(t, 1).mean().neg();
+    return { params: [W1, b1, W2, b2], b1, b2, nextBatch, loss };
+  }
+
+  return {
+    impl: `tapegrad ${dtype}`,
+    deepChainCheck: true,
+
+    mnistStep(p) {
+      const net = mnistNet(p);
+      return () => {
+        const { x, t } = net.nextBatch();
+        const loss = net.loss(x, t);
+        loss.backward();
+        sgd(net.params, p.learningRate);
+        return loss.item();
+      };
+    },
+
+    matmul(n) {
+      const a = constant(Float64Array.from({ length: n * n }, Math.random), [n, n]);
+      const b = constant(Float64Array.from({ length: n * n }, Math.random), [n, n]);
+      return () => a.matmul(b);
+    },
+
+    tapeChain(ops, width) {
+      const c = chainConstants(width);
+      const a = constant(c.a, [width]);
+      const k = constant(c.c, [width]);
+      const x = param(c.x, [width]);
+      return () => {
+        let y = x;
+        for (let i = 0; i < ops; i += 2) y = y.mul(a).add(k);
+        y.sum().backward();
+        x.zeroGrad();
+      };
+    },
+
+    onlineSgd(p: OnlineProblem) {
+      const d = onlineData(p);
+      const xs = Array.from({ length: p.steps }, (_, i) => constant(d.x.subarray(2 * i, 2 * i + 2), [2]));
+      const ds = Array.from(d.d, (v) => constant([v], []));
+      return () => {
+        const W1 = param(d.W1, [2, p.hidden]);
+        const b1 = param(d.b1, [p.hidden]);
+        const W2 = param(d.W2, [p.hidden]);
+        const b2 = param([d.b2], []);
+        let last = 0;
+        for (let i = 0; i < p.steps; i++) {
+          const y = xs[i]!.dot(W1).add(b1).relu().dot(W2).add(b2);
+          // The course's mean_squared_error: mean((d − y)²) / 2.
+          const loss = ds[i]!.sub(y).square().mean().div(2);
+          loss.backward();
+          sgd([W1, b1, W2, b2], p.learningRate);
+          last = loss.item();
+        }
+        return last;
+      };
+    },
+
+    gradientVsNumerical(p: MnistProblem, subset: NumericalSubset): GradientVsNumerical {
+      const net = mnistNet(p);
+      const nudged = net[subset];
+      const { x, t } = net.nextBatch();
+      return {
+        backward: () => {
+          net.loss(x, t).backward();
+          for (const w of net.params) w.zeroGrad();
+        },
+        // numericalGradient nudges the subset in place; the loss closes over it, as the course's lambda does.
+        numericalSubset: () => numericalGradient(() => net.loss(x, t), nudged),
+        subsetSize: nudged.size,
+        totalParams: net.params.reduce((s, w) => s + w.size, 0),
+      };
+    },
+
+    info: () => ({ dtype }),
+  };
+}
+
+/** w ← w − lr·∇w in place, then clear the gradient. */
+function sgd(params: readonly Tensor[], learningRate: number): void {
+  noGrad(() => {
+    for (const w of params) {
+      const g = w.grad!.data;
+      const data = w.data;
+      for (let i = 0; i < data.length; i++) data[i] = data[i]! - learningRate * g[i]!;
+      w.zeroGrad();
+    }
+  });
+}
