@@ -158,30 +158,12 @@ export class MT19937 {
    *   mt.fillDoubles(u); // as np.random.rand(1000)
    */
   fillDoubles(out: Float64Array): void {
-    const key = this.key;
-    let pos = this.pos;
+    // nextInt32 is small enough for the JIT to inline: one tempering, written once.
     for (let i = 0; i < out.length; i++) {
-      if (pos >= N) {
-        this.twist();
-        pos = 0;
-      }
-      let a = key[pos++]!;
-      a ^= a >>> 11;
-      a ^= (a << 7) & TEMPER_B;
-      a ^= (a << 15) & TEMPER_C;
-      a ^= a >>> 18;
-      if (pos >= N) {
-        this.twist();
-        pos = 0;
-      }
-      let b = key[pos++]!;
-      b ^= b >>> 11;
-      b ^= (b << 7) & TEMPER_B;
-      b ^= (b << 15) & TEMPER_C;
-      b ^= b >>> 18;
-      out[i] = ((a >>> 5) * 67108864 + (b >>> 6)) / 9007199254740992;
+      const a = this.nextInt32() >>> 5;
+      const b = this.nextInt32() >>> 6;
+      out[i] = (a * 67108864 + b) / 9007199254740992;
     }
-    this.pos = pos;
   }
 
   /**
