@@ -182,12 +182,7 @@ export class MT19937 {
       for (let i = 0; i < out.length; i++) out[i] = offset + this.nextBounded(max);
       return;
     }
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
+    const mask = maskOf(max);
     for (let i = 0; i < out.length; i++) {
       let v: number;
       do v = (this.nextInt32() & mask) >>> 0;
@@ -238,12 +233,7 @@ export class MT19937 {
     if (max === 0) return 0;
     if (max <= 0xffffffff) {
       if (max === 0xffffffff) return this.nextInt32() >>> 0;
-      let mask = max;
-      mask |= mask >>> 1;
-      mask |= mask >>> 2;
-      mask |= mask >>> 4;
-      mask |= mask >>> 8;
-      mask |= mask >>> 16;
+      const mask = maskOf(max);
       let v: number;
       do v = (this.nextInt32() & mask) >>> 0;
       while (v > max);
@@ -504,4 +494,15 @@ export function preciseLog(x: number): number {
   const e3 = sumErr(s2, d, s3);
   const small = k * LN2_LO + LOGC_LO[j]! + rl - 0.5 * sl - rh * rl + tail;
   return s3 + (e1 + e2 + e3 + small);
+}
+
+/** The smallest all-ones bit mask ≥ max (max < 2**32): numpy's mask for rejection sampling. */
+function maskOf(max: number): number {
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  return mask;
 }

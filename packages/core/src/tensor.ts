@@ -9,7 +9,7 @@ import {
 import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from './format.js';
-import { checkShape, fmt, show, sizeOf, type Shape } from './shape.js';
+import { checkShape, fmt, sameShape, show, sizeOf, type Shape } from './shape.js';
 import * as ew from './ops/elementwise.js';
 import * as act from './ops/activation.js';
 import * as red from './ops/reduce.js';
@@ -141,25 +141,32 @@ export class Tensor {
     bumpVersion(this);
     return this;
   }
-  private inPlace(op: string, fn: () => Tensor): this {
+  /** Runs `write` on this tensor's storage, off the tape, and bumps its version. */
+  private writeInPlace(op: string, write: () => void): this {
     if (this.requiresGrad && isGradEnabled()) {
       throw new AutogradError(
         `${op}: in-place ops are not recorded on the tape, so they are refused on a tensor that requires grad ` +
           `while grad mode is on; wrap the update in noGrad(() => …)`,
       );
     }
-    const result = noGrad(fn);
-    if (result.size !== this.size || fmt(result.shape) !== fmt(this.shape)) {
-      throw new ShapeError(`${op}: the result has shape ${fmt(result.shape)}, which does not fit in place into ${fmt(this.shape)}`);
-    }
-    this.data.set(result.data as ArrayLike<number>);
+    noGrad(write);
     bumpVersion(this);
     return this;
+  }
+  /** Stores the result of an op on this tensor back into this tensor's storage. */
+  private inPlace(op: string, fn: () => Tensor): this {
+    return this.writeInPlace(op, () => {
+      const result = fn();
+      if (!sameShape(result.shape, this.shape)) {
+        throw new ShapeError(`${op}: the result has shape ${fmt(result.shape)}, which does not fit in place into ${fmt(this.shape)}`);
+      }
+      this.data.set(result.data as ArrayLike<number>);
+    });
   }
   /** Sets every element to `value`, in place. @example w.fill_(0); */
   fill_(value: number): this {
     if (typeof value !== 'number') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
-    return this.inPlace('fill_', () => new Tensor(allocate(this.dtype, this.size).fill(value), this.shape));
+    return this.writeInPlace('fill_', () => this.data.fill(value));
   }
   /** Sets every element to 0, in place. @example w.zero_(); */
   zero_(): this {

@@ -3,7 +3,7 @@
  * `keepdims`. Forward kernel and gradient rule side by side.
  */
 import { record } from '../autograd.js';
-import { floatOf, type DType } from '../dtype.js';
+import { allocate, floatOf, type DType } from '../dtype.js';
 import { ArgumentError, ShapeError, ValueError } from '../errors.js';
 import { argKernel, reduceKernel, type ReduceKind } from '../kernels.js';
 import { checkShape, fmt, normAxes, normAxis, sameShape, show, type Shape } from '../shape.js';
@@ -118,7 +118,7 @@ export function logsumexp(a: TensorLike, axis?: Axis | null, keepdims = false): 
 }
 
 function isFiniteMask(t: Tensor): Tensor {
-  const d = new Float64Array(t.size);
+  const d = allocate('float64', t.size);
   for (let i = 0; i < d.length; i++) d[i] = Number.isFinite(t.data[i]!) ? 1 : 0;
   return Tensor._of(d, t.shape);
 }
