@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AutogradError, noGrad, ShapeError, tensor } from '../src/index.js';
+import { ArgumentError, AutogradError, noGrad, ShapeError, tensor } from '../src/index.js';
 
 describe('in-place ops', () => {
   it('fill_, zero_, copy_, add_, sub_, mul_, div_ write into the same storage', () => {
@@ -24,6 +24,9 @@ describe('in-place ops', () => {
     expect(() => w.sub_(1)).toThrow(/sub_: in-place ops are not recorded.*noGrad/);
     noGrad(() => w.sub_(1));
     expect(Array.from(w.data)).toEqual([0, 1]);
+    expect(() => t.fill_('1' as any)).toThrow(ArgumentError);
+    expect(() => t.fill_('1' as any)).toThrow(/fill_: value must be a number, got/);
+    expect(t.version).toBe(0); // a refused write changes nothing
   });
 });
 
