@@ -22,6 +22,7 @@ export {
 export { sigmoid, tanh, relu, step, softmax, logSoftmax } from './ops/activation.js';
 export { sum, sumTo, mean, max, min, logsumexp, argmax, argmin } from './ops/reduce.js';
 export { matmul, dot } from './ops/matmul.js';
+export { setNumThreads, getNumThreads } from './wasm/gemm.js';
 export {
   reshape, transpose, mT, squeeze, unsqueeze, broadcastTo, concat, stack, slice, takeAlongAxis, oneHot, clone, astype,
 } from './ops/shape.js';

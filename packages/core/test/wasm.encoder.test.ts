@@ -19,7 +19,7 @@ function decodeLeb(bytes: number[], signed: boolean): number {
 }
 
 function instantiate(functions: { name: string; body: FunctionBody }[]): WebAssembly.Exports {
-  const bytes = encodeModule({ functions, memoryPages: 1 });
+  const bytes = encodeModule({ functions, memory: { pages: 1 } });
   expect(WebAssembly.validate(bytes)).toBe(true);
   return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
 }
@@ -64,7 +64,7 @@ describe('encodeModule', () => {
   it('emits the header, a memory and functions that run', () => {
     const add = new FunctionBody([I32, I32], [I32]);
     add.get(0).get(1).op(Op.i32Add);
-    const bytes = encodeModule({ functions: [{ name: 'add', body: add }], memoryPages: 2 });
+    const bytes = encodeModule({ functions: [{ name: 'add', body: add }], memory: { pages: 2 } });
     expect([...bytes.subarray(0, 8)]).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
     expect((ex['add'] as (x: number, y: number) => number)(40, -2)).toBe(38);
@@ -113,5 +113,45 @@ describe('encodeModule', () => {
     mem.set([-2.5, 99], 4);
     (ex['copy'] as (p: number) => void)(32);
     expect([...mem.subarray(4, 7)]).toEqual([-2.5, 0, -2.5]);
+  });
+
+  it('call: a function calls another by its index', () => {
+    const square = new FunctionBody([I32], [I32]);
+    square.get(0).get(0).op(Op.i32Mul);
+    const sumOfSquares = new FunctionBody([I32, I32], [I32]);
+    sumOfSquares.get(0).call(0).get(1).call(0).op(Op.i32Add);
+    const ex = instantiate([{ name: 'square', body: square }, { name: 'sumOfSquares', body: sumOfSquares }]);
+    expect((ex['sumOfSquares'] as (x: number, y: number) => number)(3, -4)).toBe(25);
+  });
+
+  it('an imported memory: the module writes into the Memory given to it, and exports none', () => {
+    const f = new FunctionBody([I32, I32]);
+    f.get(0).get(1).op(Op.i32Add).get(1).op(Op.i32DivU).set(1).get(0).get(1).mem(0x36 /* i32.store */, 2);
+    const bytes = encodeModule({ functions: [{ name: 'w', body: f }], memory: { pages: 1, maximum: 4, imported: true } });
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 });
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+    expect(ex['memory']).toBeUndefined();
+    (ex['w'] as (p: number, v: number) => void)(8, 5); // stores (8 + 5) / 5 = 2 at byte 8
+    expect(new Int32Array(memory.buffer)[2]).toBe(2);
+    expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes), {})).toThrow();
+  });
+
+  it('a shared memory: two instances see each other\'s writes, and growth keeps old views valid', () => {
+    const put = new FunctionBody([I32, F64]);
+    put.get(0).get(1).mem(Op.f64Store, 3);
+    const bytes = encodeModule({ functions: [{ name: 'put', body: put }], memory: { pages: 1, maximum: 8, shared: true, imported: true } });
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 8, shared: true });
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const module = new WebAssembly.Module(bytes);
+    const [one, two] = [0, 1].map(() => new WebAssembly.Instance(module, { env: { memory } }).exports['put'] as (p: number, v: number) => void);
+    const view = new Float64Array(memory.buffer);
+    one!(0, 1.5);
+    memory.grow(2);
+    two!(65536 * 2, -3); // in the grown part
+    expect(view[0]).toBe(1.5);
+    expect(new Float64Array(memory.buffer)[65536 / 4]).toBe(-3);
+    // A non-shared memory does not satisfy a shared import.
+    expect(() => new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 8 }) } })).toThrow();
   });
 });

@@ -16,13 +16,13 @@ export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 /** One-byte opcodes (the subset we emit). */
 export const Op = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
-  drop: 0x1a, select: 0x1b,
+  call: 0x10, drop: 0x1a, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Load: 0x28, f32Load: 0x2a, f64Load: 0x2b, f32Store: 0x38, f64Store: 0x39,
   i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
   i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32LtU: 0x49, i32GtS: 0x4a, i32GtU: 0x4b,
   i32LeS: 0x4c, i32LeU: 0x4d, i32GeS: 0x4e, i32GeU: 0x4f,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, i32ShrU: 0x76,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32DivU: 0x6e, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, i32ShrU: 0x76,
 } as const;
 
 /** SIMD opcodes: emitted as the 0xfd prefix followed by the LEB128 of these. */
@@ -167,6 +167,11 @@ export class FunctionBody {
     return this.op(Op.brIf, ...unsignedLeb(depth));
   }
 
+  /** Calls function `index` of the module (its arguments on the stack). */
+  call(index: number): this {
+    return this.op(Op.call, ...unsignedLeb(index));
+  }
+
   private structured(opcode: number, body: () => void): this {
     this.op(opcode, BLOCK_EMPTY);
     body();
@@ -187,33 +192,49 @@ export class FunctionBody {
   }
 }
 
+/** The module's one memory: imported as env.memory when `imported`, else its own, exported as "memory". */
+export interface MemorySpec {
+  /** Initial size in 64 KiB pages. */
+  pages: number;
+  /** Largest size in pages (required by a shared memory). */
+  maximum?: number;
+  /** A memory that threads share (its buffer a SharedArrayBuffer); needs `maximum` and `imported`. */
+  shared?: boolean;
+  imported?: boolean;
+}
+
 export interface ModuleSpec {
-  /** Exported functions, in index order. */
+  /** Exported functions, in index order (a body calls another by its index here). */
   functions: readonly { name: string; body: FunctionBody }[];
-  /** A memory of this many 64 KiB pages, exported as "memory" (growable from JavaScript). */
-  memoryPages: number;
+  memory: MemorySpec;
 }
 
 function section(id: number, contents: number[]): number[] {
   return [id, ...unsignedLeb(contents.length), ...contents];
 }
 
+function limits({ pages, maximum, shared }: MemorySpec): number[] {
+  if (maximum === undefined) return [0x00, ...unsignedLeb(pages)];
+  return [shared === true ? 0x03 : 0x01, ...unsignedLeb(pages), ...unsignedLeb(maximum)];
+}
+
 /** The bytes of a module holding `spec`'s functions (each with its own type entry) and one memory. */
 export function encodeModule(spec: ModuleSpec): Uint8Array<ArrayBuffer> {
-  const { functions } = spec;
+  const { functions, memory } = spec;
   const types = functions.map(({ body }) => [0x60, ...vector(body.params.map((t) => [t])), ...vector(body.results.map((t) => [t]))]);
   const kindFunc = 0x00;
   const kindMemory = 0x02;
-  const limitsMinOnly = 0x00;
-  const exports = [
-    ...functions.map(({ name }, i) => [...utf8Name(name), kindFunc, ...unsignedLeb(i)]),
-    [...utf8Name('memory'), kindMemory, 0],
-  ];
+  const exports = functions.map(({ name }, i) => [...utf8Name(name), kindFunc, ...unsignedLeb(i)]);
+  const memorySections = memory.imported === true
+    ? [...section(2, vector([[...utf8Name('env'), ...utf8Name('memory'), kindMemory, ...limits(memory)]]))]
+    : [];
+  if (memory.imported !== true) exports.push([...utf8Name('memory'), kindMemory, 0]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
     ...section(1, vector(types)),
+    ...memorySections, // the import section (2) comes before the function section (3)
     ...section(3, vector(functions.map((_, i) => unsignedLeb(i)))),
-    ...section(5, vector([[limitsMinOnly, ...unsignedLeb(spec.memoryPages)]])),
+    ...(memory.imported === true ? [] : section(5, vector([limits(memory)]))),
     ...section(7, vector(exports)),
     ...section(10, vector(functions.map(({ body }) => body.encode()))),
   ]);

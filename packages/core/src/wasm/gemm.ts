@@ -26,6 +26,7 @@
  */
 import { ArgumentError, DTypeError, ValueError } from '../errors.js';
 import { encodeModule, F32, F64, FunctionBody, I32, Op, Simd, V128, type ValType } from './encoder.js';
+import { defaultThreadCount, Team, threadsSupported } from './threads.js';
 
 type FloatArray = Float64Array | Float32Array;
 type Precision = 'float64' | 'float32';
@@ -44,6 +45,8 @@ export interface GemmConfig {
   unroll: number;
   /** Below this many multiply-adds (m·k·n) gemmWasm declines and the JavaScript kernel runs. */
   minMacs: number;
+  /** From this many multiply-adds on, a product is split between threads (when there are several). */
+  minMacsThreads: number;
 }
 
 export type GemmTuning = Record<Precision, GemmConfig>;
@@ -56,8 +59,8 @@ export type GemmTuning = Record<Precision, GemmConfig>;
  * little (±3%). JavaScript's i-k-j loop is faster below about 5×5×5 multiply-adds.
  */
 export const DEFAULT_TUNING: GemmTuning = {
-  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128 },
-  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128 },
+  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2 ** 18 },
+  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2 ** 18 },
 };
 
 /** How one dtype maps onto wasm instructions. */
@@ -245,33 +248,90 @@ function compactFunction(l: Lane): FunctionBody {
   return f;
 }
 
-const PRECISIONS: readonly Precision[] = ['float64', 'float32'];
+/** Function indices within one dtype's group in the module, in the order gemmModuleBytes lists them. */
+const FN = { packA: 0, packB: 1, kernel: 2, compact: 3, gemm: 4 } as const;
+const FNS_PER_DTYPE = 5;
 
-/** The module's bytes: pack, kernel and compact for float64 then float32, and one memory. */
-export function gemmModuleBytes(tuning: GemmTuning = DEFAULT_TUNING): Uint8Array<ArrayBuffer> {
+/**
+ * `gemm(a, b, c, aPacked, bPacked, m, k, n, aRow, aCol, bCol, bRow, ldc)`: the blocked product of
+ * operands already in memory (GotoBLAS's three outer loops around pack and kernel): for each block
+ * of NC columns, for each block of KC steps, pack B's block; for each block of MC rows, pack A's
+ * block and run the kernel into C (ldc bytes a row). Strides in bytes: op(A)[i][p] at
+ * a + i·aRow + p·aCol, op(B)[p][j] at b + j·bCol + p·bRow. `first` is this dtype's first function index.
+ */
+function gemmFunction(l: Lane, { kc: KC, mc: MC, nc: NC, unroll }: GemmConfig, first: number): FunctionBody {
+  const f = new FunctionBody(i32Params(13));
+  const [a, b, c, aPacked, bPacked, m, k, n, aRow, aCol, bCol, bRow, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const [jc, pc, ic, nc, kc, kcPad, mc] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  /** local[dst] = min(block, local[total] − local[at]) */
+  const blockSize = (dst: number, block: number, total: number, at: number) => {
+    f.get(total).get(at).op(Op.i32Sub).set(dst);
+    f.i32(block).get(dst).i32(block).get(dst).op(Op.i32LtS, Op.select).set(dst);
+  };
+  f.loop(() => {
+    blockSize(nc, NC, n, jc);
+    f.i32(0).set(pc);
+    f.loop(() => {
+      blockSize(kc, KC, k, pc);
+      if (unroll === 1) f.get(kc).set(kcPad);
+      else f.get(kc).i32(unroll - 1).op(Op.i32Add).i32(unroll).op(Op.i32DivU).i32(unroll).op(Op.i32Mul).set(kcPad);
+      // packB(b + pc·bRow + jc·bCol, bPacked, nc, kc, kcPad, bCol, bRow)
+      f.get(b).get(pc).get(bRow).op(Op.i32Mul, Op.i32Add).get(jc).get(bCol).op(Op.i32Mul, Op.i32Add);
+      f.get(bPacked).get(nc).get(kc).get(kcPad).get(bCol).get(bRow).call(first + FN.packB);
+      f.i32(0).set(ic);
+      f.loop(() => {
+        blockSize(mc, MC, m, ic);
+        // packA(a + ic·aRow + pc·aCol, aPacked, mc, kc, kcPad, aRow, aCol)
+        f.get(a).get(ic).get(aRow).op(Op.i32Mul, Op.i32Add).get(pc).get(aCol).op(Op.i32Mul, Op.i32Add);
+        f.get(aPacked).get(mc).get(kc).get(kcPad).get(aRow).get(aCol).call(first + FN.packA);
+        // kernel(aPacked, bPacked, c + ic·ldc + jc·size, mc, nc, kcPad, ldc, pc > 0)
+        f.get(aPacked).get(bPacked);
+        f.get(c).get(ic).get(ldc).op(Op.i32Mul, Op.i32Add).get(jc).i32(l.sizeLog2).op(Op.i32Shl, Op.i32Add);
+        f.get(mc).get(nc).get(kcPad).get(ldc).get(pc).i32(0).op(Op.i32GtS).call(first + FN.kernel);
+        f.addTo(ic, MC, true).get(ic).get(m).op(Op.i32LtS).brIf(0);
+      });
+      f.addTo(pc, KC, true).get(pc).get(k).op(Op.i32LtS).brIf(0);
+    });
+    f.addTo(jc, NC, true).get(jc).get(n).op(Op.i32LtS).brIf(0);
+  });
+  return f;
+}
+
+const PRECISIONS: readonly Precision[] = ['float64', 'float32'];
+/** NOTE: we stay below 2 GiB so that every byte address is a non-negative i32 in the kernels' signed compares. */
+const MAX_PAGES = 32767;
+
+/**
+ * The module's bytes: pack, kernel, compact and gemm for float64 then float32. Its memory is
+ * imported (env.memory), shared between threads when `shared`.
+ */
+export function gemmModuleBytes(tuning: GemmTuning = DEFAULT_TUNING, shared = false): Uint8Array<ArrayBuffer> {
   return encodeModule({
-    memoryPages: 1,
-    functions: PRECISIONS.flatMap((d) => {
+    memory: { pages: 1, maximum: MAX_PAGES, shared, imported: true },
+    functions: PRECISIONS.flatMap((d, i) => {
       const l = LANES[d];
       return [
         { name: `packA_${d}`, body: packFunction(l, tuning[d].mr) },
         { name: `packB_${d}`, body: packFunction(l, tuning[d].nrVectors * l.lanes) },
         { name: `kernel_${d}`, body: kernelFunction(l, tuning[d]) },
         { name: `compact_${d}`, body: compactFunction(l) },
+        { name: `gemm_${d}`, body: gemmFunction(l, tuning[d], i * FNS_PER_DTYPE) },
       ];
     }),
   });
 }
 
-type PackFn = (src: number, dst: number, width: number, len: number, padTo: number, widthStride: number, lenStride: number) => void;
-type KernelFn = (ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number, accumulate: number) => void;
+type GemmFn = (
+  a: number, b: number, c: number, aPacked: number, bPacked: number, m: number, k: number, n: number,
+  aRow: number, aCol: number, bCol: number, bRow: number, ldc: number,
+) => void;
 type CompactFn = (c: number, m: number, n: number, ldc: number) => void;
 
 interface Entry {
-  packA: PackFn;
-  packB: PackFn;
-  kernel: KernelFn;
+  gemm: GemmFn;
   compact: CompactFn;
+  /** Index of `gemm_<dtype>` in Team's function list. */
+  teamFn: number;
   config: GemmConfig;
   lane: Lane;
   mr: number;
@@ -284,105 +344,73 @@ function roundUp(x: number, step: number): number {
 /** Region starts are multiples of 128 bytes: whole cache lines, and aligned vectors. */
 const REGION_ALIGN = 128;
 const PAGE = 65536;
-/** NOTE: we stay below 2 GiB so that every byte address is a non-negative i32 in the kernels' signed compares. */
-const MAX_BYTES = 2 ** 31 - PAGE;
+const MAX_BYTES = MAX_PAGES * PAGE;
 
 /** Byte offsets in wasm memory of one call's regions, C's row pitch, and the bytes needed. */
 interface Layout {
   a: number;
   b: number;
   c: number;
-  aPacked: number;
-  bPacked: number;
+  /** The first part's packed A block; part t's is at packed + t·packedStride, its packed B block after it. */
+  packed: number;
+  packedStride: number;
+  bPackedOffset: number;
   end: number;
   ldc: number;
 }
 
-/** A as given | B as given | C with rows and columns padded to whole tiles | packed A block | packed B block. */
-function layout({ config, mr, nr, lane: { size } }: Entry, m: number, k: number, n: number): Layout {
+/**
+ * A as given | B as given | C with rows and columns padded to whole tiles | then for each of
+ * `parts` threads: packed A block | packed B block.
+ */
+function layout({ config, mr, nr, lane: { size } }: Entry, m: number, k: number, n: number, parts: number): Layout {
   // NOTE: no closures on this path: tsx/esbuild's keepNames wraps each one in a costly __name call.
   const kc = roundUp(Math.min(k, config.kc), config.unroll);
   const nPad = roundUp(n, nr);
   const b = roundUp(m * k * size, REGION_ALIGN);
   const c = b + roundUp(k * n * size, REGION_ALIGN);
-  const aPacked = c + roundUp(roundUp(m, mr) * nPad * size, REGION_ALIGN);
-  const bPacked = aPacked + roundUp(roundUp(Math.min(m, config.mc), mr) * kc * size, REGION_ALIGN);
-  const end = bPacked + roundUp(kc * roundUp(Math.min(n, config.nc), nr) * size, REGION_ALIGN);
-  return { a: 0, b, c, aPacked, bPacked, end, ldc: nPad * size };
+  const packed = c + roundUp(roundUp(m, mr) * nPad * size, REGION_ALIGN);
+  const bPackedOffset = roundUp(roundUp(Math.min(m, config.mc), mr) * kc * size, REGION_ALIGN);
+  const packedStride = bPackedOffset + roundUp(kc * roundUp(Math.min(n, config.nc), nr) * size, REGION_ALIGN);
+  return { a: 0, b, c, packed, packedStride, bPackedOffset, end: packed + parts * packedStride, ldc: nPad * size };
 }
 
-/** The blocked product on data already in memory at `at`: loops over n, k and m blocks around pack and kernel. */
-function multiply(e: Entry, at: Layout, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
-  const { config, lane: { size } } = e;
-  // Byte strides of op(A)[i][p] along i and p, and of op(B)[p][j] along j and p.
-  const aRow = (transA ? 1 : k) * size;
-  const aCol = (transA ? m : 1) * size;
-  const bCol = (transB ? k : 1) * size;
-  const bRow = (transB ? 1 : n) * size;
-  for (let jc = 0; jc < n; jc += config.nc) {
-    const nc = Math.min(config.nc, n - jc);
-    for (let pc = 0; pc < k; pc += config.kc) {
-      const kc = Math.min(config.kc, k - pc);
-      const kcPad = roundUp(kc, config.unroll);
-      e.packB(at.b + pc * bRow + jc * bCol, at.bPacked, nc, kc, kcPad, bCol, bRow);
-      for (let ic = 0; ic < m; ic += config.mc) {
-        const mc = Math.min(config.mc, m - ic);
-        e.packA(at.a + ic * aRow + pc * aCol, at.aPacked, mc, kc, kcPad, aRow, aCol);
-        e.kernel(at.aPacked, at.bPacked, at.c + ic * at.ldc + jc * size, mc, nc, kcPad, at.ldc, pc > 0 ? 1 : 0);
-      }
-    }
-  }
+/** Options of createGemm. */
+export interface GemmOptions {
+  /**
+   * Threads for one product (the caller's and `threads − 1` workers), where workers can run
+   * (Node); default 1. Products of at least `minMacsThreads` multiply-adds are split between them.
+   */
+  threads?: number;
 }
 
-/** A compiled module with its memory; `gemm` is gemmWasm's contract. */
-export class WasmGemm {
-  readonly moduleBytes: number;
-  private readonly memory: WebAssembly.Memory;
-  private readonly entries: Record<Precision, Entry>;
-  private f64: Float64Array;
-  private f32: Float32Array;
+/** One instance of the module on its own memory, with views of that memory. */
+class Space {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly entries: Record<Precision, Entry>;
+  f64: Float64Array;
+  f32: Float32Array;
 
-  constructor(bytes: Uint8Array<ArrayBuffer>, tuning: GemmTuning) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    const ex = instance.exports;
-    this.moduleBytes = bytes.length;
-    this.memory = ex['memory'] as WebAssembly.Memory;
+  constructor(bytes: Uint8Array<ArrayBuffer>, tuning: GemmTuning, shared: boolean) {
+    this.module = new WebAssembly.Module(bytes);
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
+    const ex = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports;
     this.f64 = new Float64Array(this.memory.buffer);
     this.f32 = new Float32Array(this.memory.buffer);
-    const entry = (d: Precision): Entry => {
+    const entry = (d: Precision, teamFn: number): Entry => {
       const lane = LANES[d];
       const config = tuning[d];
       return {
-        packA: ex[`packA_${d}`] as PackFn, packB: ex[`packB_${d}`] as PackFn, kernel: ex[`kernel_${d}`] as KernelFn, compact: ex[`compact_${d}`] as CompactFn,
+        gemm: ex[`gemm_${d}`] as GemmFn, compact: ex[`compact_${d}`] as CompactFn, teamFn,
         config, lane, mr: config.mr, nr: config.nrVectors * lane.lanes,
       };
     };
-    this.entries = { float64: entry('float64'), float32: entry('float32') };
-  }
-
-  /** See gemmWasm. */
-  gemm(
-    a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, out: FloatArray, outOffset: number,
-    m: number, k: number, n: number, transA: boolean, transB: boolean,
-  ): boolean {
-    checkOperands(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
-    const e = a instanceof Float64Array ? this.entries.float64 : this.entries.float32;
-    const macs = m * k * n;
-    if (macs === 0 || macs < e.config.minMacs) return false;
-    const at = layout(e, m, k, n);
-    if (!this.reserve(at.end)) return false;
-    const size = e.lane.size;
-    const view = size === 8 ? this.f64 : this.f32;
-    view.set(a.subarray(aOffset, aOffset + m * k), at.a / size);
-    view.set(b.subarray(bOffset, bOffset + k * n), at.b / size);
-    multiply(e, at, m, k, n, transA, transB);
-    if (at.ldc !== n * size) e.compact(at.c, m, n, at.ldc);
-    out.set(view.subarray(at.c / size, at.c / size + m * n), outOffset);
-    return true;
+    this.entries = { float64: entry('float64', 0), float32: entry('float32', 1) };
   }
 
   /** Grows memory to at least `bytes` (it is kept for later calls); false if it cannot. */
-  private reserve(bytes: number): boolean {
+  reserve(bytes: number): boolean {
     const have = this.memory.buffer.byteLength;
     if (bytes <= have) return true;
     if (bytes > MAX_BYTES) return false;
@@ -394,6 +422,150 @@ export class WasmGemm {
     this.f64 = new Float64Array(this.memory.buffer);
     this.f32 = new Float32Array(this.memory.buffer);
     return true;
+  }
+}
+
+/**
+ * The module on a memory of its own for products on one thread and, once a product is split, on a
+ * shared memory with a Team of workers; `gemm` is gemmWasm's contract.
+ * NOTE: two memories because copying into a SharedArrayBuffer costs ~3× a plain copy (V8 copies
+ * word by word with relaxed atomics): 24 vs 8 µs for the 627 KB batch of the MNIST step.
+ */
+export class WasmGemm {
+  readonly moduleBytes: number;
+  private readonly local: Space;
+  private shared: Space | null = null;
+  private threadCount = 1;
+  private team: Team | null = null;
+  /** Arguments of the calls of one split product (reused: no allocation per call). */
+  private readonly args: number[][] = [];
+  /** Threads the last product ran on (0 if it was declined). */
+  lastParts = 0;
+
+  constructor(bytes: Uint8Array<ArrayBuffer>, private readonly tuning: GemmTuning, { threads = 1 }: GemmOptions = {}) {
+    this.local = new Space(bytes, tuning, false);
+    this.moduleBytes = bytes.length;
+    this.setThreads(threads);
+  }
+
+  /** Threads a large product is split between (1 where workers cannot run). */
+  get threads(): number {
+    return this.threadCount;
+  }
+
+  /** Sets the thread count; workers start on the next product large enough to split. */
+  setThreads(count: number): void {
+    if (!Number.isInteger(count) || count < 1) throw new ArgumentError(`setNumThreads: the count must be a positive integer, got ${count}`);
+    const effective = threadsSupported ? count : 1;
+    if (effective === this.threadCount) return;
+    this.team?.close();
+    this.team = null;
+    this.threadCount = effective;
+  }
+
+  /** See gemmWasm. */
+  gemm(
+    a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, out: FloatArray, outOffset: number,
+    m: number, k: number, n: number, transA: boolean, transB: boolean,
+  ): boolean {
+    checkOperands(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
+    const precision = a instanceof Float64Array ? 'float64' : 'float32';
+    const config = this.tuning[precision];
+    const macs = m * k * n;
+    this.lastParts = 0;
+    if (macs === 0 || macs < config.minMacs) return false;
+    const parts = this.partsFor(config, precision, macs, m, n);
+    const space = parts > 1 ? this.shared! : this.local;
+    const e = space.entries[precision];
+    const at = layout(e, m, k, n, parts);
+    if (!space.reserve(at.end)) return false;
+    const size = e.lane.size;
+    const view = size === 8 ? space.f64 : space.f32;
+    view.set(a.subarray(aOffset, aOffset + m * k), at.a / size);
+    view.set(b.subarray(bOffset, bOffset + k * n), at.b / size);
+    // Byte strides of op(A)[i][p] along i and p, and of op(B)[p][j] along j and p.
+    const aRow = (transA ? 1 : k) * size;
+    const aCol = (transA ? m : 1) * size;
+    const bCol = (transB ? k : 1) * size;
+    const bRow = (transB ? 1 : n) * size;
+    if (parts === 1) e.gemm(at.a, at.b, at.c, at.packed, at.packed + at.bPackedOffset, m, k, n, aRow, aCol, bCol, bRow, at.ldc);
+    else this.split(e, at, parts, m, k, n, aRow, aCol, bCol, bRow);
+    if (at.ldc !== n * size) e.compact(at.c, m, n, at.ldc);
+    out.set(view.subarray(at.c / size, at.c / size + m * n), outOffset);
+    this.lastParts = parts;
+    return true;
+  }
+
+  /**
+   * Starts the workers now rather than on the first large product; resolves once `threads − 1`
+   * are ready (false if they are not within `timeoutMs`, e.g. where workers cannot start).
+   */
+  async startThreads(timeoutMs = 10_000): Promise<boolean> {
+    if (this.threadCount === 1 || !this.startTeam()) return false;
+    const until = Date.now() + timeoutMs;
+    while (this.team!.ready() < this.threadCount - 1) {
+      if (Date.now() > until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
+  }
+
+  /** Creates the shared memory and the workers once; false where a shared memory is refused. */
+  private startTeam(): boolean {
+    if (this.team !== null) return true;
+    try {
+      this.shared ??= new Space(gemmModuleBytes(this.tuning, true), this.tuning, true);
+    } catch {
+      this.threadCount = 1; // no shared memory here (a browser without cross-origin isolation)
+      return false;
+    }
+    this.team = new Team(this.shared.module, this.shared.memory, this.threadCount - 1, ['gemm_float64', 'gemm_float32']);
+    return true;
+  }
+
+  /**
+   * How many threads this product is split between: 1 below the threshold, while no worker is
+   * ready (they start in the background on the first product that could be split), or where a
+   * shared memory is refused.
+   */
+  private partsFor(config: GemmConfig, precision: Precision, macs: number, m: number, n: number): number {
+    if (this.threadCount === 1 || macs < config.minMacsThreads) return 1;
+    // Each part takes whole tiles of the longer of m and n.
+    const nr = config.nrVectors * LANES[precision].lanes;
+    const tiles = m >= n ? Math.ceil(m / config.mr) : Math.ceil(n / nr);
+    if (tiles < 2 || !this.startTeam()) return 1;
+    return Math.min(tiles, 1 + this.team!.ready());
+  }
+
+  /**
+   * Splits C between `parts` threads along its longer side, in whole tiles: rows (each part packs
+   * its rows of A and all of B) or columns (its columns of B, all of A). Every C[i][j] is still
+   * summed by one thread in ascending p, so results are bit-identical to one thread's.
+   */
+  private split(e: Entry, at: Layout, parts: number, m: number, k: number, n: number, aRow: number, aCol: number, bCol: number, bRow: number): void {
+    const byRows = m >= n;
+    const step = byRows ? e.mr : e.nr;
+    const length = byRows ? m : n;
+    const chunk = roundUp(Math.ceil(length / parts), step);
+    let posted = 0;
+    for (let t = 0; t * chunk < length; t++) {
+      const start = t * chunk;
+      const count = Math.min(chunk, length - start);
+      const args = (this.args[t] ??= new Array<number>(13));
+      args[0] = byRows ? at.a + start * aRow : at.a;
+      args[1] = byRows ? at.b : at.b + start * bCol;
+      args[2] = at.c + (byRows ? start * at.ldc : start * e.lane.size);
+      args[3] = at.packed + t * at.packedStride;
+      args[4] = args[3] + at.bPackedOffset;
+      args[5] = byRows ? count : m;
+      args[6] = k;
+      args[7] = byRows ? n : count;
+      args[8] = aRow; args[9] = aCol; args[10] = bCol; args[11] = bRow; args[12] = at.ldc;
+      if (t > 0) this.team!.post(posted++, e.teamFn, args);
+    }
+    const [a, b, c, ap, bp, mm, kk, nn, ar, ac, bc, br, ldc] = this.args[0]!;
+    e.gemm(a!, b!, c!, ap!, bp!, mm!, kk!, nn!, ar!, ac!, bc!, br!, ldc!);
+    if (!this.team!.join()) throw new RangeError('gemmWasm: a worker thread trapped');
   }
 }
 
@@ -429,7 +601,7 @@ function checkTuning(tuning: GemmTuning): void {
     const c = tuning[d];
     const nr = c.nrVectors * LANES[d].lanes;
     const sizes = [c.mr, c.nrVectors, c.unroll, c.kc, c.mc, c.nc];
-    if (!sizes.every((v) => Number.isInteger(v) && v >= 1) || c.mc % c.mr !== 0 || c.nc % nr !== 0 || !(c.minMacs >= 0)) {
+    if (!sizes.every((v) => Number.isInteger(v) && v >= 1) || c.mc % c.mr !== 0 || c.nc % nr !== 0 || !(c.minMacs >= 0) || !(c.minMacsThreads >= 0)) {
       throw new ValueError(`createGemm: bad ${d} tuning ${JSON.stringify(c)} (sizes are positive integers, mc a multiple of mr, nc of nrVectors·${LANES[d].lanes})`);
     }
   }
@@ -437,29 +609,55 @@ function checkTuning(tuning: GemmTuning): void {
 
 /**
  * An engine built with `tuning` (bench/gemm.ts tries variants), or null where WebAssembly SIMD is
- * unavailable or refused.
+ * unavailable or refused; `threads` is honoured where workers can run.
  * @example
  *   const engine = createGemm({ ...DEFAULT_TUNING, float64: { ...DEFAULT_TUNING.float64, kc: 128 } });
  *   engine?.gemm(a, 0, b, 0, c, 0, m, k, n, false, false);
  */
-export function createGemm(tuning: GemmTuning = DEFAULT_TUNING): WasmGemm | null {
+export function createGemm(tuning: GemmTuning = DEFAULT_TUNING, options: GemmOptions = {}): WasmGemm | null {
   checkTuning(tuning);
   if (typeof WebAssembly !== 'object') return null;
   try {
     const bytes = gemmModuleBytes(tuning);
     // NOTE: validate first — an engine without SIMD128 rejects the module here rather than throwing.
     if (!WebAssembly.validate(bytes)) return null;
-    return new WasmGemm(bytes, tuning);
+    return new WasmGemm(bytes, tuning, options);
   } catch {
     // A CompileError (no SIMD), a CSP without 'wasm-unsafe-eval', or a browser's limit on synchronous compiles.
     return null;
   }
 }
 
-const engine = createGemm();
+const engine = createGemm(DEFAULT_TUNING, { threads: defaultThreadCount() });
 
 /** True when the WebAssembly SIMD kernel is compiled and gemmWasm can run. */
 export const wasmAvailable: boolean = engine !== null;
+
+/**
+ * Sets how many threads a large matrix product is split between (the calling thread and
+ * `count − 1` workers). The default is TAPEGRAD_NUM_THREADS if set, else the machine's cores (at
+ * most 8). Products below about 64³ multiply-adds always run on one thread; results are
+ * bit-identical whatever the count. Workers need Node (≥ 20.16); in browsers this stays 1.
+ * @example
+ *   setNumThreads(1); // one thread: e.g. when several processes share the cores
+ *   getNumThreads();  // 1
+ */
+export function setNumThreads(count: number): void {
+  if (engine === null) {
+    if (!Number.isInteger(count) || count < 1) throw new ArgumentError(`setNumThreads: the count must be a positive integer, got ${count}`);
+    return;
+  }
+  engine.setThreads(count);
+}
+
+/**
+ * Threads a large matrix product is split between: 1 where workers cannot run.
+ * @example
+ *   getNumThreads(); // 2 on a 2-core machine under Node
+ */
+export function getNumThreads(): number {
+  return engine?.threads ?? 1;
+}
 
 /**
  * C (m×n, row-major, freshly written, not accumulated) = op(A)·op(B); op(A) is A (m×k) or, with
