@@ -74,21 +74,27 @@ export type NumericalSubset = 'b1' | 'b2';
 
 /** How long to warm up and sample each measurement inside a child. */
 export interface Budget {
-  /** Keep calling until this much time has passed (at least one call). */
+  /** Keep calling for at least this long (at least one call)… */
   warmupMs: number;
+  /**
+   * …and then on, in chunks of sampleMs, until the fastest chunk has not improved by more than
+   * 2% for `settleMs` (JIT tiers, wasm tier-up and heap sizing done), for at most `maxWarmupMs`.
+   */
+  settleMs: number;
+  maxWarmupMs: number;
   /** Aim for samples of at least this long (calls are batched to get there). */
   sampleMs: number;
   /** Samples per measurement (the child reports their median). */
   samples: number;
-  /** Stop sampling once a measurement has taken this long (at least one sample). */
+  /** Stop sampling once the samples have taken this long (at least one sample; warm-up not counted). */
   maxMs: number;
   /** A first call slower than this counts as the first sample: no separate warm-up. */
   slowCallMs: number;
 }
 
 export const BUDGETS: Readonly<Record<'quick' | 'full', Budget>> = {
-  quick: { warmupMs: 40, sampleMs: 15, samples: 3, maxMs: 250, slowCallMs: 120 },
-  full: { warmupMs: 250, sampleMs: 50, samples: 7, maxMs: 1500, slowCallMs: 500 },
+  quick: { warmupMs: 40, settleMs: 300, maxWarmupMs: 1500, sampleMs: 15, samples: 3, maxMs: 250, slowCallMs: 120 },
+  full: { warmupMs: 250, settleMs: 500, maxWarmupMs: 3000, sampleMs: 50, samples: 7, maxMs: 1500, slowCallMs: 500 },
 };
 
 export type ContenderId = 'tapegrad-float64' | 'tapegrad-float32' | 'tfjs-cpu' | 'tfjs-wasm' | 'numpy' | 'numpy-unset';
