@@ -2,7 +2,7 @@
  * Micro-benchmark of the WebAssembly SIMD matmul (packages/core/src/wasm/gemm.ts) against the plain
  * JavaScript i-k-j loop, single-threaded:
  *
- *   npx tsx --conditions=@tapegrad/source bench/gemm.ts [--rounds N] [--quick] [--tune] [--only square,mnist,small,tune]
+ *   npx tsx --conditions=@tapegrad/source bench/gemm.ts [--rounds N] [--quick] [--tune] [--only square,mnist,small,tune,threads]
  *
  * Square n = 64…1024 in GFLOP/s, the MNIST 784-40-10 shapes (batch 100), the small sizes around the
  * point where JavaScript stops being faster, and with `--tune` the tile and block sizes tried.
@@ -117,10 +117,10 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
-/** Engine that never declines a size (the crossover is what we measure). */
-function engineFor(dtype: Precision, change: Partial<GemmConfig> = {}): WasmGemm {
-  const config = { ...DEFAULT_TUNING[dtype], ...change, minMacs: 0 };
-  const engine = createGemm({ ...DEFAULT_TUNING, [dtype]: config });
+/** Engine that never declines a size (the crossover is what we measure), on `threads` threads for every size. */
+function engineFor(dtype: Precision, change: Partial<GemmConfig> = {}, threads = 1): WasmGemm {
+  const config = { ...DEFAULT_TUNING[dtype], ...change, minMacs: 0, minMacsThreads: 0 };
+  const engine = createGemm({ ...DEFAULT_TUNING, [dtype]: config }, { threads });
   if (engine === null) throw new Error('bench: WebAssembly SIMD is unavailable here');
   return engine;
 }
@@ -159,26 +159,48 @@ function tuneSection(dtype: Precision, rounds: number, budget: Budget): string {
     ['change from default', ...shapes.map((s) => s.name)], rows)}`;
 }
 
+/** Sizes around where two threads start to pay: square, and the MNIST shapes. */
+const THREADED: Shape[] = [...[32, 48, 64, 80, 96, 112, 128, 192, 256, 512, 1024].map(square), ...MNIST.slice(0, 2)];
+
+/** One thread against two (both splitting every size), interleaved: the threshold minMacsThreads comes from here. */
+async function threadsSection(dtype: Precision, rounds: number, budget: Budget): Promise<string> {
+  const one = engineFor(dtype);
+  const two = engineFor(dtype, {}, 2);
+  if (!(await two.startThreads())) throw new Error('bench/gemm: worker threads did not start');
+  const rows = THREADED.map((s) => {
+    const data = operands(dtype, s);
+    const [t1, t2] = timeRounds([wasmCall(one, data, s), wasmCall(two, data, s)], rounds, budget) as [Timing, Timing];
+    return [
+      s.name, String(s.m * s.k * s.n), fixed(gflops(s, t1.medianMs)), fixed(gflops(s, t2.medianMs)),
+      fixed(gflops(s, t1.bestMs)), fixed(gflops(s, t2.bestMs)), `${fixed(t1.medianMs / t2.medianMs, 2)}×`,
+    ];
+  });
+  two.setThreads(1);
+  return `### One thread vs two, ${dtype} (GFLOP/s; current threshold ${DEFAULT_TUNING[dtype].minMacsThreads} multiply-adds)\n\n${table(
+    ['shape', 'multiply-adds', '1 thread', '2 threads', '1 best', '2 best', 'speed-up (median)'], rows)}`;
+}
+
 const SECTIONS = {
   square: (d: Precision, r: number, b: Budget) => throughputSection(d, 'Square matmul', SQUARE, r, b),
   mnist: (d: Precision, r: number, b: Budget) => throughputSection(d, 'MNIST 784-40-10 shapes (batch 100)', MNIST, r, b),
   small: (d: Precision, r: number, b: Budget) => throughputSection(d, 'Small sizes (where JavaScript stops being faster)', SMALL, r, b),
   tune: tuneSection,
+  threads: threadsSection,
 };
 type Section = keyof typeof SECTIONS;
 
 /** The 1-minute load average: other processes on a 2-core machine halve what one thread gets. */
 const load = () => loadavg()[0]!.toFixed(1);
 
-function child(dtype: Precision, rounds: number, budget: Budget, sections: Section[]): void {
+async function child(dtype: Precision, rounds: number, budget: Budget, sections: Section[]): Promise<void> {
   for (const name of sections) {
     const before = load();
-    const text = SECTIONS[name](dtype, rounds, budget);
+    const text = await SECTIONS[name](dtype, rounds, budget);
     console.log(`${text}\n\nLoad average ${before} before, ${load()} after.\n`);
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       rounds: { type: 'string', default: '5' },
@@ -191,14 +213,14 @@ function main(): void {
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench/gemm: --rounds must be a positive integer, got ${values.rounds}`);
   const budget = values.quick ? BUDGETS.quick : BUDGETS.full;
-  const sections = (values.only?.split(',') ?? ['square', 'mnist', 'small', ...(values.tune ? ['tune'] : [])]) as Section[];
+  const sections = (values.only?.split(',') ?? ['square', 'mnist', 'small', 'threads', ...(values.tune ? ['tune'] : [])]) as Section[];
   const unknown = sections.filter((name) => !(name in SECTIONS));
   if (unknown.length > 0) throw new Error(`bench/gemm: unknown section ${unknown.join(', ')} (sections: ${Object.keys(SECTIONS).join(', ')})`);
   if (values.dtype === 'float64' || values.dtype === 'float32') {
-    child(values.dtype, rounds, budget, sections);
+    await child(values.dtype, rounds, budget, sections);
     return;
   }
-  console.log(`## WebAssembly SIMD gemm vs JavaScript (one thread), ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log(`## WebAssembly SIMD gemm vs JavaScript, ${new Date().toISOString().slice(0, 10)}\n`);
   console.log(`Module: ${gemmModuleBytes().length} bytes (float64 and float32 kernels). Node ${process.version}.\n`);
   const script = fileURLToPath(import.meta.url);
   for (const dtype of ['float64', 'float32'] as const) {
@@ -209,4 +231,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

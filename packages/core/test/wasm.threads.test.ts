@@ -98,15 +98,15 @@ describe('gemm split between threads', () => {
   it('a product below the threshold, or one tile wide, runs on the calling thread alone', async () => {
     const engine = createGemm(DEFAULT_TUNING, { threads: 2 })!;
     expect(await engine.startThreads()).toBe(true);
-    const small = problem(40, 40, 40); // 64,000 multiply-adds, below minMacsThreads
+    const small = problem(100, 100, 100); // 1,000,000 multiply-adds, below minMacsThreads
     const { a, b } = operands(small, 1, 'float64');
     expect(firstDifference(runEngine(engine, a, b, small), referenceGemm(a, b, small))).toBeNull();
     expect(engine.lastParts).toBe(1);
-    const big = problem(128, 128, 128);
+    const big = problem(160, 160, 160); // 4,096,000
     const ops = operands(big, 2, 'float64');
     expect(firstDifference(runEngine(engine, ops.a, ops.b, big), referenceGemm(ops.a, ops.b, big))).toBeNull();
     expect(engine.lastParts).toBe(2);
-    const thin = problem(4, 40000, 4); // 640,000 multiply-adds, but one 4×4 tile of C
+    const thin = problem(4, 200_000, 4); // 3,200,000 multiply-adds, but one 4×4 tile of C
     const t = operands(thin, 3, 'float64');
     expect(firstDifference(runEngine(engine, t.a, t.b, thin), referenceGemm(t.a, t.b, thin))).toBeNull();
     expect(engine.lastParts).toBe(1);

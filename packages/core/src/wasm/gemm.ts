@@ -57,10 +57,14 @@ export type GemmTuning = Record<Precision, GemmConfig>;
  * stay in V8's 15 usable xmm registers with room to spare (6×2 and 4×3 spill and run at half speed);
  * V8 unrolls the step loop itself, and unrolling it by hand is slower; the block sizes change
  * little (±3%). JavaScript's i-k-j loop is faster below about 5×5×5 multiply-adds.
+ * Two threads (bench/gemm.ts --only threads, 2026-11-29, load ~1): float64 0.92× at 128³ (2.1 M
+ * multiply-adds), 1.14–1.34× on the MNIST shapes (3.1 M), 1.16× at 192³, 1.8× from 512³; float32
+ * 0.89× at 112³ (1.4 M), 1.14× at 128³, 1.05–1.15× on the MNIST shapes, 1.75× at 512³. Below the
+ * crossover the copies into shared memory and the hand-off cost more than half the product.
  */
 export const DEFAULT_TUNING: GemmTuning = {
-  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2 ** 18 },
-  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2 ** 18 },
+  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_500_000 },
+  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_000_000 },
 };
 
 /** How one dtype maps onto wasm instructions. */
@@ -636,7 +640,8 @@ export const wasmAvailable: boolean = engine !== null;
 /**
  * Sets how many threads a large matrix product is split between (the calling thread and
  * `count − 1` workers). The default is TAPEGRAD_NUM_THREADS if set, else the machine's cores (at
- * most 8). Products below about 64³ multiply-adds always run on one thread; results are
+ * most 8). Products below about 2.5 million multiply-adds (float64; 2 million float32, about
+ * 130³) run on one thread, where splitting costs more than it saves; results are
  * bit-identical whatever the count. Workers need Node (≥ 20.16); in browsers this stays 1.
  * @example
  *   setNumThreads(1); // one thread: e.g. when several processes share the cores
