@@ -82,11 +82,11 @@ export class Batcher {
     for (let i = 0; i < this.indices.length; i++) this.indices[i] = this.rng.int(this.p.trainSize);
     return this.indices;
   }
-  /** Copies the drawn rows of `x` into `out` (a fresh array of the contender's dtype). */
-  rows<T extends Float64Array | Float32Array>(x: Float64Array, out: T): T {
+  /** Copies the drawn rows of `x` into `out` (both of the contender's dtype). */
+  rows<T extends Float64Array | Float32Array>(x: T, out: T): T {
     const w = this.p.inputs;
-    // NOTE: whole rows with set() (a memcpy, or a native float64 → float32 conversion), as numpy's
-    // x_train[batch_mask] copies in C; an element loop here cost ≈ 7% of tapegrad's step.
+    // NOTE: whole rows with set() (a memcpy), as numpy's x_train[batch_mask] copies in C; an
+    // element loop here cost ≈ 7% of tapegrad's step.
     for (let i = 0; i < this.indices.length; i++) {
       const r = this.indices[i]! * w;
       out.set(x.subarray(r, r + w), i * w);

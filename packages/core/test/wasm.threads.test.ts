@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, getNumThreads, setNumThreads } from '../src/index.js';
 import { createGemm, DEFAULT_TUNING, type GemmConfig, type WasmGemm } from '../src/wasm/gemm.js';
 import { threadsSupported } from '../src/wasm/threads.js';
@@ -16,10 +16,11 @@ import { firstDifference, operands, problem, referenceGemm, runEngine, type Prec
 /** An engine that splits every product (no size threshold) between `threads` threads, its workers started. */
 async function threadedEngine(threads: number, change: Partial<GemmConfig> = {}): Promise<WasmGemm> {
   const tuning = {
-    float64: { ...DEFAULT_TUNING.float64, minMacs: 0, minMacsThreads: 0, ...change },
-    float32: { ...DEFAULT_TUNING.float32, minMacs: 0, minMacsThreads: 0, ...change },
+    float64: { ...DEFAULT_TUNING.float64, minMacs: 0, minMacsThreads: 0, minSideThreads: 0, ...change },
+    float32: { ...DEFAULT_TUNING.float32, minMacs: 0, minMacsThreads: 0, minSideThreads: 0, ...change },
   };
-  const engine = createGemm(tuning, { threads })!;
+  // Not adaptive: on a loaded machine it would run some products on one thread, and these tests count threads.
+  const engine = createGemm(tuning, { threads, adaptive: false })!;
   expect(await engine.startThreads()).toBe(true);
   return engine;
 }
@@ -95,8 +96,8 @@ describe('gemm split between threads', () => {
     );
   });
 
-  it('a product below the threshold, or one tile wide, runs on the calling thread alone', async () => {
-    const engine = createGemm(DEFAULT_TUNING, { threads: 2 })!;
+  it('a product below the threshold, narrow, or one tile wide, runs on the calling thread alone', async () => {
+    const engine = createGemm(DEFAULT_TUNING, { threads: 2, adaptive: false })!;
     expect(await engine.startThreads()).toBe(true);
     const small = problem(100, 100, 100); // 1,000,000 multiply-adds, below minMacsThreads
     const { a, b } = operands(small, 1, 'float64');
@@ -106,10 +107,44 @@ describe('gemm split between threads', () => {
     const ops = operands(big, 2, 'float64');
     expect(firstDifference(runEngine(engine, ops.a, ops.b, big), referenceGemm(ops.a, ops.b, big))).toBeNull();
     expect(engine.lastParts).toBe(2);
+    const narrow = problem(100, 784, 40); // the MNIST step's x·W1: 3,136,000 multiply-adds, C only 40 wide
+    const w = operands(narrow, 4, 'float64');
+    expect(firstDifference(runEngine(engine, w.a, w.b, narrow), referenceGemm(w.a, w.b, narrow))).toBeNull();
+    expect(engine.lastParts).toBe(1);
     const thin = problem(4, 200_000, 4); // 3,200,000 multiply-adds, but one 4×4 tile of C
     const t = operands(thin, 3, 'float64');
     expect(firstDifference(runEngine(engine, t.a, t.b, thin), referenceGemm(t.a, t.b, thin))).toBeNull();
     expect(engine.lastParts).toBe(1);
+    engine.setThreads(1);
+  });
+});
+
+describe('adaptive: workers found slow', () => {
+  it('after a split whose workers finished > 1.5× later than the caller, 64 products run on one thread, then splitting resumes', async () => {
+    const engine = createGemm(DEFAULT_TUNING, { threads: 2 })!;
+    expect(await engine.startThreads()).toBe(true);
+    const pr = problem(160, 160, 160);
+    const { a, b } = operands(pr, 5, 'float64');
+    const expected = referenceGemm(a, b, pr);
+    const run = () => expect(firstDifference(runEngine(engine, a, b, pr), expected)).toBeNull();
+    // The split reads the clock three times: start, own share done, workers joined. First the
+    // workers are late (joined at 2 ms for a 1 ms share), then on time (1.2 ms).
+    let late = true;
+    let reads = 0;
+    const clock = vi.spyOn(engine as unknown as { clock(): number }, 'clock').mockImplementation(() => [0, 1, late ? 2 : 1.2][reads++ % 3]!);
+    run();
+    expect(engine.lastParts).toBe(2);
+    expect(reads).toBe(3);
+    late = false;
+    const parts: number[] = [];
+    for (let i = 0; i < 66; i++) {
+      run();
+      parts.push(engine.lastParts);
+    }
+    clock.mockRestore();
+    expect(parts.slice(0, 64).every((p) => p === 1)).toBe(true);
+    expect(parts.slice(64)).toEqual([2, 2]); // on time: no new back-off
+    expect(reads).toBe(9);
     engine.setThreads(1);
   });
 });

@@ -45,8 +45,10 @@ export interface GemmConfig {
   unroll: number;
   /** Below this many multiply-adds (m·k·n) gemmWasm declines and the JavaScript kernel runs. */
   minMacs: number;
-  /** From this many multiply-adds on, a product is split between threads (when there are several). */
+  /** From this many multiply-adds on, a product is split between threads (when there are several)… */
   minMacsThreads: number;
+  /** …if its C is at least this many rows and columns (a narrow product is mostly copying). */
+  minSideThreads: number;
 }
 
 export type GemmTuning = Record<Precision, GemmConfig>;
@@ -61,10 +63,13 @@ export type GemmTuning = Record<Precision, GemmConfig>;
  * multiply-adds), 1.14–1.34× on the MNIST shapes (3.1 M), 1.16× at 192³, 1.8× from 512³; float32
  * 0.89× at 112³ (1.4 M), 1.14× at 128³, 1.05–1.15× on the MNIST shapes, 1.75× at 512³. Below the
  * crossover the copies into shared memory and the hand-off cost more than half the product.
+ * Narrow products (C 100×40 in the MNIST step) gain in isolation but lose 5–8% inside a training
+ * step with another process on the machine (interleaved, 4 runs): copies per multiply-add grow as
+ * 1/min(m, n), so those stay on one thread.
  */
 export const DEFAULT_TUNING: GemmTuning = {
-  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_500_000 },
-  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_000_000 },
+  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_500_000, minSideThreads: 64 },
+  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_000_000, minSideThreads: 64 },
 };
 
 /** How one dtype maps onto wasm instructions. */
@@ -386,7 +391,12 @@ export interface GemmOptions {
    * (Node); default 1. Products of at least `minMacsThreads` multiply-adds are split between them.
    */
   threads?: number;
+  /** Run on one thread for a while after workers were found slow (their cores busy); default true. */
+  adaptive?: boolean;
 }
+
+/** Products run on one thread after a split found the workers' cores busy. */
+const BACKOFF = 64;
 
 /** One instance of the module on its own memory, with views of that memory. */
 class Space {
@@ -445,8 +455,13 @@ export class WasmGemm {
   private readonly args: number[][] = [];
   /** Threads the last product ran on (0 if it was declined). */
   lastParts = 0;
+  /** Products left to run on one thread after workers were found slow (their cores busy elsewhere). */
+  private backoff = 0;
 
-  constructor(bytes: Uint8Array<ArrayBuffer>, private readonly tuning: GemmTuning, { threads = 1 }: GemmOptions = {}) {
+  private readonly adaptive: boolean;
+
+  constructor(bytes: Uint8Array<ArrayBuffer>, private readonly tuning: GemmTuning, { threads = 1, adaptive = true }: GemmOptions = {}) {
+    this.adaptive = adaptive;
     this.local = new Space(bytes, tuning, false);
     this.moduleBytes = bytes.length;
     this.setThreads(threads);
@@ -533,7 +548,11 @@ export class WasmGemm {
    * shared memory is refused.
    */
   private partsFor(config: GemmConfig, precision: Precision, macs: number, m: number, n: number): number {
-    if (this.threadCount === 1 || macs < config.minMacsThreads) return 1;
+    if (this.threadCount === 1 || macs < config.minMacsThreads || Math.min(m, n) < config.minSideThreads) return 1;
+    if (this.backoff > 0) {
+      this.backoff--;
+      return 1;
+    }
     // Each part takes whole tiles of the longer of m and n.
     const nr = config.nrVectors * LANES[precision].lanes;
     const tiles = m >= n ? Math.ceil(m / config.mr) : Math.ceil(n / nr);
@@ -568,8 +587,20 @@ export class WasmGemm {
       if (t > 0) this.team!.post(posted++, e.teamFn, args);
     }
     const [a, b, c, ap, bp, mm, kk, nn, ar, ac, bc, br, ldc] = this.args[0]!;
+    const started = this.clock();
     e.gemm(a!, b!, c!, ap!, bp!, mm!, kk!, nn!, ar!, ac!, bc!, br!, ldc!);
+    const ownShare = this.clock() - started;
     if (!this.team!.join()) throw new RangeError('gemmWasm: a worker thread trapped');
+    // NOTE: on a shared machine another process may hold the workers' cores; a worker that finishes
+    // its equal share more than 50% later than we finished ours is not running in parallel, and
+    // splitting then costs more than it saves (measured: the MNIST step 25% slower). So the next
+    // BACKOFF products run here alone, then splitting is tried again.
+    if (this.adaptive && this.clock() - started > 1.5 * ownShare) this.backoff = BACKOFF;
+  }
+
+  /** Milliseconds, for the adaptive check (a method, so that a test can script it). */
+  private clock(): number {
+    return performance.now();
   }
 }
 
@@ -605,7 +636,7 @@ function checkTuning(tuning: GemmTuning): void {
     const c = tuning[d];
     const nr = c.nrVectors * LANES[d].lanes;
     const sizes = [c.mr, c.nrVectors, c.unroll, c.kc, c.mc, c.nc];
-    if (!sizes.every((v) => Number.isInteger(v) && v >= 1) || c.mc % c.mr !== 0 || c.nc % nr !== 0 || !(c.minMacs >= 0) || !(c.minMacsThreads >= 0)) {
+    if (!sizes.every((v) => Number.isInteger(v) && v >= 1) || c.mc % c.mr !== 0 || c.nc % nr !== 0 || !(c.minMacs >= 0) || !(c.minMacsThreads >= 0) || !(c.minSideThreads >= 0)) {
       throw new ValueError(`createGemm: bad ${d} tuning ${JSON.stringify(c)} (sizes are positive integers, mc a multiple of mr, nc of nrVectors·${LANES[d].lanes})`);
     }
   }
