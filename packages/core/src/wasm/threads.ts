@@ -116,7 +116,12 @@ export class Team {
     if (Worker === null) return;
     for (let i = 0; i < workers; i++) {
       const control = new Int32Array(new SharedArrayBuffer((ARGS + MAX_ARGS) * 4));
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer, names } });
+      let worker: NodeWorker;
+      try {
+        worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer, names } });
+      } catch {
+        return; // e.g. Node's permission model without --allow-worker: the caller runs alone
+      }
       // NOTE: unref: idle workers must not keep a finished program alive; an error (a worker that
       // could not start) leaves READY at 0, so it is never given work.
       worker.unref();
