@@ -185,4 +185,12 @@ describe('gemm (wasm SIMD): bad input', () => {
     expect(() => createGemm(bad)).toThrow(ValueError);
     expect(() => createGemm(bad)).toThrow(/createGemm: bad float32 tuning .* nc of nrVectors·4/);
   });
+
+  it('a negative or missing thread threshold is a ValueError naming the tuning', () => {
+    for (const change of [{ minMacsThreads: -1 }, { minSideThreads: Number.NaN }]) {
+      const bad = { ...DEFAULT_TUNING, float64: { ...DEFAULT_TUNING.float64, ...change } };
+      expect(() => createGemm(bad)).toThrow(ValueError);
+      expect(() => createGemm(bad)).toThrow(/createGemm: bad float64 tuning/);
+    }
+  });
 });

@@ -489,11 +489,11 @@ export class WasmGemm {
   ): boolean {
     checkOperands(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
     const precision = a instanceof Float64Array ? 'float64' : 'float32';
-    const config = this.tuning[precision];
+    const { config } = this.local.entries[precision];
     const macs = m * k * n;
     this.lastParts = 0;
     if (macs === 0 || macs < config.minMacs) return false;
-    const parts = this.partsFor(config, precision, macs, m, n);
+    const parts = this.partsFor(this.local.entries[precision], macs, m, n);
     const space = parts > 1 ? this.shared! : this.local;
     const e = space.entries[precision];
     const at = layout(e, m, k, n, parts);
@@ -547,15 +547,14 @@ export class WasmGemm {
    * ready (they start in the background on the first product that could be split), or where a
    * shared memory is refused.
    */
-  private partsFor(config: GemmConfig, precision: Precision, macs: number, m: number, n: number): number {
+  private partsFor({ config, mr, nr }: Entry, macs: number, m: number, n: number): number {
     if (this.threadCount === 1 || macs < config.minMacsThreads || Math.min(m, n) < config.minSideThreads) return 1;
     if (this.backoff > 0) {
       this.backoff--;
       return 1;
     }
     // Each part takes whole tiles of the longer of m and n.
-    const nr = config.nrVectors * LANES[precision].lanes;
-    const tiles = m >= n ? Math.ceil(m / config.mr) : Math.ceil(n / nr);
+    const tiles = m >= n ? Math.ceil(m / mr) : Math.ceil(n / nr);
     if (tiles < 2 || !this.startTeam()) return 1;
     return Math.min(tiles, 1 + this.team!.ready());
   }
