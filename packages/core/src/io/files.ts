@@ -1,6 +1,5 @@
 /**
- * `@tapegrad/core/node`: checkpoints and safetensors files on disk (Node only; the main entry
- * has no Node APIs, so that core runs in browsers). Every write is atomic: the bytes go to a
+ * The Node file functions behind `@tapegrad/core/node`. Every write is atomic: the bytes go to a
  * temporary file beside the target, are flushed to disk, and the temporary file is renamed over
  * the target (then the folder is flushed too), so a process killed at any moment leaves the old
  * file or the new one, never a torn one.
@@ -8,12 +7,10 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { ArgumentError, ValueError } from './errors.js';
-import { decodeSafetensors, encodeSafetensors, type Safetensors } from './serialize.js';
-import { show } from './shape.js';
-import type { Tensor } from './tensor.js';
-
-export type { Checkpoint, TensorEntry } from './checkpoint.js';
+import { ArgumentError, ValueError } from '../tape/errors.js';
+import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.js';
+import { show } from '../tape/messages.js';
+import type { Tensor } from '../tape/tensor.js';
 
 /**
  * Writes a checkpoint object (state dicts, generator state, step, metadata: see `Checkpoint`)

@@ -3,12 +3,13 @@
  * Rules see the inputs `x`, `y`, the output `out` and the incoming gradient `g`, and are
  * written with tensor ops so that they can be differentiated again.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf, promote, type DType, type TypedArray } from '../dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
-import { binaryKernel, expandKernel, type BinaryRow } from '../kernels.js';
-import { broadcastShapes, fmt } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf, promote, type DType, type TypedArray } from '../tape/dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
+import { binaryKernel, expandKernel, type BinaryRow } from '../kernels/loops.js';
+import { broadcastShapes } from '../tape/shapes.js';
+import { fmt } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------

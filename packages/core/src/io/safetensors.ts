@@ -13,11 +13,10 @@
  * Files are read as untrusted: every length, shape and offset is checked against the bytes
  * actually there before anything is allocated, and the first problem is a `FormatError`.
  */
-import { ArgumentError } from './errors.js';
-import { FormatError } from './format-error.js';
-import { fmt, show } from './shape.js';
-import { Tensor } from './tensor.js';
-import type { DType, TypedArray } from './dtype.js';
+import { ArgumentError, FormatError } from '../tape/errors.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor } from '../tape/tensor.js';
+import type { DType, TypedArray } from '../tape/dtype.js';
 
 /** What `decodeSafetensors` returns. Both records have no prototype, so any name is a plain key. */
 export interface Safetensors {

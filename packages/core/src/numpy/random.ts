@@ -3,10 +3,10 @@
  * `manualSeed(0); randn([2, 3])` gives the numbers of `np.random.seed(0); np.random.randn(2, 3)`.
  * The generator is numpy's MT19937 with numpy's legacy samplers (see mt19937.ts).
  */
-import { Tensor } from './tensor.js';
-import { checkShape } from './shape.js';
-import { ValueError, ArgumentError, DTypeError } from './errors.js';
-import type { DType } from './dtype.js';
+import { Tensor } from '../tape/tensor.js';
+import { checkShape } from '../tape/shapes.js';
+import { ValueError, ArgumentError, DTypeError } from '../tape/errors.js';
+import type { DType } from '../tape/dtype.js';
 import { MT19937, checkSeed, type MT19937State } from './mt19937.js';
 
 /**

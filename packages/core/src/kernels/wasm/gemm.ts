@@ -24,7 +24,7 @@
  * without cancellation; measured, for positive data, up to 6, 14, 22 and 50 ulps of C at k = 70,
  * 257, 784 and 4096 (about √k), and for mixed signs ≤ 3 ulps of Σ|A·B|.
  */
-import { ArgumentError, DTypeError, ValueError } from '../errors.js';
+import { ArgumentError, DTypeError, ValueError } from '../../tape/errors.js';
 import { encodeModule, F32, F64, FunctionBody, I32, Op, Simd, V128, type ValType } from './encoder.js';
 import { defaultThreadCount, Team, threadsSupported } from './threads.js';
 

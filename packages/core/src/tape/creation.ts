@@ -1,7 +1,8 @@
 /** Tensors from sizes and ranges. Every function takes `{ dtype, requiresGrad }`. */
 import { allocate, type TypedArray } from './dtype.js';
 import { ArgumentError, ValueError } from './errors.js';
-import { checkShape, checkSize, show, sizeOf } from './shape.js';
+import { checkShape, checkSize, sizeOf } from './shapes.js';
+import { show } from './messages.js';
 import { Tensor, checkOptions, type TensorOptions } from './tensor.js';
 
 function make(op: string, shape: unknown, value: number, options?: TensorOptions): Tensor {

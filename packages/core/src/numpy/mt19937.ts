@@ -4,7 +4,7 @@
  * bounded integers, so that the same seed gives the same numbers, bit for bit.
  * Pure number code: no tensors here (see random.ts for the public API).
  */
-import { ValueError } from './errors.js';
+import { ValueError } from '../tape/errors.js';
 
 /** Words of state. */
 const N = 624;

@@ -12,13 +12,12 @@
  *
  * So `safetensors.numpy.load_file(path)` in Python shows the weights and buffers by name.
  */
-import { ArgumentError } from './errors.js';
-import { FormatError } from './format-error.js';
-import type { RandomState } from './random.js';
-import { decodeSafetensors, encodeSafetensors } from './serialize.js';
-import { show } from './shape.js';
-import { tensor, Tensor } from './tensor.js';
-import { isDType } from './dtype.js';
+import { ArgumentError, FormatError } from '../tape/errors.js';
+import type { RandomState } from '../numpy/random.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { show } from '../tape/messages.js';
+import { tensor, Tensor } from '../tape/tensor.js';
+import { isDType } from '../tape/dtype.js';
 
 /** One tensor as an nn state dict holds it (NaN, ±Infinity and −0 as strings, for JSON). */
 export interface TensorEntry {

@@ -3,13 +3,13 @@
  * and returns it as plain, JSON-serialisable data; `toDot` (Graphviz) and `toMermaid`
  * render that data. Like micrograd's `draw_dot`, every node shows its value and gradient.
  */
-import { gradients } from './autograd.js';
-import type { DType, TypedArray } from './dtype.js';
-import { ArgumentError, AutogradError } from './errors.js';
-import { formatTensor, setPrintOptions } from './format.js';
-import { fmt } from './shape.js';
-import type { Tensor } from './tensor.js';
-import { postOrder } from './traverse.js';
+import { gradients, isTensor } from '../tape/autograd.js';
+import type { DType, TypedArray } from '../tape/dtype.js';
+import { ArgumentError, AutogradError } from '../tape/errors.js';
+import { formatTensor, setPrintOptions } from '../numpy/print.js';
+import { fmt } from '../tape/messages.js';
+import type { Tensor } from '../tape/tensor.js';
+import { postOrder } from '../tape/traverse.js';
 
 /** One tensor of the graph. */
 export interface GraphNode {
@@ -345,10 +345,6 @@ function checkGraph(op: string, graph: Graph): void {
 }
 
 // ---------------------------------------------------------------- helpers
-
-function isTensor(v: unknown): v is Tensor {
-  return typeof v === 'object' && v !== null && (v as { _isTensor?: boolean })._isTensor === true;
-}
 
 /** A user-supplied value in a message, safe for anything untyped JavaScript can pass. */
 function describe(v: unknown): string {

@@ -2,10 +2,10 @@
  * Numerical differentiation, the course's section 4: the central difference
  * (E(w + h) − E(w − h)) / 2h, and `gradcheck`, which holds the tape to it.
  */
-import { gradients, noGrad } from './autograd.js';
-import { ArgumentError, ValueError } from './errors.js';
-import { fmt } from './shape.js';
-import { Tensor } from './tensor.js';
+import { gradients, noGrad } from '../tape/autograd.js';
+import { ArgumentError, ValueError } from '../tape/errors.js';
+import { fmt } from '../tape/messages.js';
+import { Tensor } from '../tape/tensor.js';
 
 type ScalarFn = (x: Tensor) => Tensor | number;
 
