@@ -51,7 +51,7 @@ function parse(file: string): Module {
       if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) if (!el.isTypeOnly) locals.push(el.name.text);
       if (clause !== undefined && locals.length === 0) continue; // only types
       imports.push({ target, locals });
-    } else if (!s.isTypeOnly) {
+    } else if (ts.isExportDeclaration(s) && !s.isTypeOnly) {
       imports.push({ target, locals: [] }); // a re-export loads its module
     }
   }

@@ -12,6 +12,7 @@
  *
  * So `safetensors.numpy.load_file(path)` in Python shows the weights and buffers by name.
  */
+import { isTensor } from '../tape/autograd.js';
 import { ArgumentError, FormatError } from '../tape/errors.js';
 import type { RandomState } from '../numpy/random.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
@@ -80,7 +81,7 @@ class Packer {
   pack(value: unknown, path: string, ancestors: Set<object>): unknown {
     if (typeof value === 'number') return Object.is(value, -0) || !Number.isFinite(value) ? { $number: String(value === 0 ? '-0' : value) } : value;
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-    if (value instanceof Tensor) return this.ref('$tensor', path, value);
+    if (isTensor(value)) return this.ref('$tensor', path, value);
     if (value instanceof Float64Array || value instanceof Float32Array || value instanceof Int32Array) return this.ref('$typed', path, new Tensor(value, [value.length]));
     if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number')) return this.ref('$array', path, new Tensor(Float64Array.from(value), [value.length]));
     if (isTensorEntry(value)) return this.ref('$state', path, entryTensor(value));

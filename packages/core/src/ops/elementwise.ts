@@ -3,7 +3,7 @@
  * Rules see the inputs `x`, `y`, the output `out` and the incoming gradient `g`, and are
  * written with tensor ops so that they can be differentiated again.
  */
-import { record } from '../tape/autograd.js';
+import { record, isTensor } from '../tape/autograd.js';
 import { allocate, floatOf, promote, type DType, type TypedArray } from '../tape/dtype.js';
 import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
 import { binaryKernel, expandKernel, type BinaryRow } from '../kernels/loops.js';
@@ -16,7 +16,7 @@ import { sumTo } from './reduce.js';
 // Operand handling shared by every binary op
 
 function checkArg(op: string, v: unknown, which: string): void {
-  if (v instanceof Tensor || typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v) || ArrayBuffer.isView(v)) return;
+  if (isTensor(v) || typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v) || ArrayBuffer.isView(v)) return;
   throw new ArgumentError(`${op}: ${which} must be a Tensor or a number, got ${v === null ? 'null' : typeof v}`);
 }
 
@@ -24,7 +24,7 @@ function checkArg(op: string, v: unknown, which: string): void {
 export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   checkArg(op, a, 'the first operand');
   checkArg(op, b, 'the second operand');
-  if (a instanceof Tensor) return [a, asTensor(b, a.dtype)];
+  if (isTensor(a)) return [a, asTensor(b, a.dtype)];
   const y = asTensor(b);
   return [asTensor(a, y.dtype), y];
 }

@@ -1,4 +1,5 @@
 /** Tensors from sizes and ranges. Every function takes `{ dtype, requiresGrad }`. */
+import { isTensor } from './autograd.js';
 import { allocate, type TypedArray } from './dtype.js';
 import { ArgumentError, ValueError } from './errors.js';
 import { checkShape, checkSize, sizeOf } from './shapes.js';
@@ -23,7 +24,7 @@ function build(op: string, shape: readonly number[], options: TensorOptions | un
 }
 
 function checkTensor(op: string, t: unknown): Tensor {
-  if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: expected a Tensor, got ${show(t)}`);
+  if (!isTensor(t)) throw new ArgumentError(`${op}: expected a Tensor, got ${show(t)}`);
   return t;
 }
 

@@ -4,7 +4,7 @@
  * Every op is also a method here; the ops themselves live in ops/, grouped by family.
  */
 import {
-  TENSOR_BRAND, backward, bumpVersion, isGradEnabled, noGrad, record, versionOf, type BackwardOptions, type Node,
+  TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
 import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
@@ -417,7 +417,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const { dtype, requiresGrad } = checkOptions(op, options);
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
-  if (data instanceof Tensor) {
+  if (isTensor(data)) {
     out = withShape(op, fromTypedArray(op, data.data, dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
@@ -438,7 +438,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
  * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32.
  */
 export function asTensor(v: TensorLike, like?: DType): Tensor {
-  if (v instanceof Tensor) return v;
+  if (isTensor(v)) return v;
   if (typeof v === 'number' || typeof v === 'boolean') {
     const num = Number(v);
     const wholeInt32 = Number.isInteger(num) && inInt32Range(num);
