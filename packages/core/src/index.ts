@@ -5,6 +5,7 @@
 export { Tensor, tensor, type TensorLike, type TensorOptions, type NestedArray, type Axis } from './tape/tensor.js';
 export type { DType, FloatDType, TypedArray } from './tape/dtype.js';
 export type { Shape } from './tape/shapes.js';
+export { fmt, show } from './tape/messages.js';
 export {
   TapegradError, ShapeError, IndexError, ValueError, ArgumentError, DTypeError, AutogradError, AnomalyError, FormatError,
 } from './tape/errors.js';
@@ -34,4 +35,7 @@ export {
 export { setPrintOptions, getPrintOptions, formatRepr, type PrintOptions } from './numpy/print.js';
 export { traceGraph, toDot, toMermaid, named, nameTensors, type Graph, type GraphNode, type GraphEdge, type TraceOptions, type DotOptions } from './debug/graph.js';
 export { encodeSafetensors, decodeSafetensors, type Safetensors } from './io/safetensors.js';
-export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type TensorEntry } from './io/checkpoint.js';
+export {
+  encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, tensorEntry, encodeNumber, decodeNumber,
+  type Checkpoint, type TensorEntry, type EncodedNumber,
+} from './io/checkpoint.js';

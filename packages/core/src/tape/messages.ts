@@ -1,7 +1,12 @@
 /**
  * How values and shapes appear in messages: every error of every package uses these two.
  */
-/** `[2,3]` — the form every message uses. */
+
+/**
+ * A shape as every message of every package shows it.
+ * @example
+ *   fmt([2, 3]); // '[2,3]'
+ */
 export function fmt(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
@@ -10,6 +15,9 @@ export function fmt(shape: readonly number[]): string {
  * A user-supplied value as it should appear in a message. Safe for anything untyped
  * JavaScript can pass (symbols, BigInts, null-prototype objects), where `String(v)`,
  * a template literal or `JSON.stringify` would throw a TypeError of their own.
+ * @example
+ *   show('a'); // '"a"'
+ *   show({});  // 'an object'
  */
 export function show(v: unknown, depth = 0): string {
   if (typeof v === 'string') return JSON.stringify(v);
