@@ -5,7 +5,7 @@
  */
 import { AnomalyError, AutogradError, ArgumentError, ShapeError } from './errors.js';
 import { sameShape } from './shapes.js';
-import { fmt } from './messages.js';
+import { fmt, show } from './messages.js';
 import type { Tensor } from './tensor.js';
 import { postOrder } from './traverse.js';
 
@@ -302,6 +302,7 @@ export function gradients(
   if (!Array.isArray(inputs) || !inputs.every(isTensor)) {
     throw new ArgumentError('gradients: inputs must be an array of Tensors');
   }
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError(`gradients: options must be an object, got ${show(opts)}`);
   const seed = seedFor('gradients', output, opts.gradOutput);
   for (const x of inputs) {
     if (!x.requiresGrad) throw new AutogradError(`gradients: an input of shape ${fmt(x.shape)} does not require grad`);
