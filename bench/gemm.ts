@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark of the WebAssembly SIMD matmul (packages/core/src/wasm/gemm.ts) against the plain
+ * Micro-benchmark of the WebAssembly SIMD matmul (packages/core/src/kernels/wasm/gemm.ts) against the plain
  * JavaScript i-k-j loop, single-threaded:
  *
  *   npx tsx --conditions=@tapegrad/source bench/gemm.ts [--rounds N] [--quick] [--tune] [--only square,mnist,small,tune,threads]

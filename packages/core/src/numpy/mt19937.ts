@@ -321,13 +321,13 @@ export class MT19937 {
 // The logarithm in the polar method.
 //
 // numpy calls the C library's `log`. JavaScript's `Math.log` is not correctly rounded
-// (V8's is one ulp off for a few percent of inputs in (0, 1), which changed ~3% of
-// normals) and differs between engines, so we compute log in double-double arithmetic
+// (V8's changed some of the normals: bench/results/design-measurements.md) and differs
+// between engines, so we compute log in double-double arithmetic
 // from +, -, *, / alone (exact IEEE operations, the same on every platform) and round
 // once at the end: the correctly rounded log except in extremely rare cases. glibc's
-// log (what numpy uses on Linux) is itself misrounded for about 1 input in 1,300 in
-// (0, 1); there numpy's pair of normals can differ from ours by one ulp (about 1 pair
-// in 2,900). Matching that would mean copying glibc's tables and polynomial.
+// log (what numpy uses on Linux) is itself misrounded for a few inputs; there numpy's
+// pair of normals can differ from ours by one ulp. Matching that would mean copying
+// glibc's tables and polynomial.
 //
 // Method: x = 2^k m with m in [sqrt(1/2), sqrt(2)); pick c = 1 + j/128 nearest m and a
 // double invc ≈ 1/c; then log x = k ln2 - log(invc) + log1p(r) with r = m·invc - 1,

@@ -42,10 +42,11 @@ function picker(saves: Saves): (x: Tensor, y: Tensor | null, out: Tensor) => Ten
 }
 
 /**
- * Builds a broadcasting binary op. Broadcasting lives here and only here: the kernel
- * reads each input with broadcast strides, and since a broadcast is an expand, each
- * input's gradient is summed back to that input's shape (`sumTo`, whose own gradient
- * is `broadcastTo`). Rules are written as if x, y and out had the same shape.
+ * Builds a broadcasting binary op. The kernel reads each input with broadcast strides, and
+ * since a broadcast is an expand, each input's gradient is summed back to that input's shape
+ * (`sumTo`, whose own gradient is `broadcastTo`). Rules are written as if x, y and out had the
+ * same shape. Ops of more operands (`where`) and matmul's batch axes broadcast the same way:
+ * `broadcastShapes` for the shape, `sumTo` for each gradient.
  */
 function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule) {
   const pick = picker(saves);
