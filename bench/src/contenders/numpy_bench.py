@@ -10,6 +10,7 @@ import ctypes
 import glob
 import json
 import os
+import resource
 import sys
 import time
 
@@ -284,12 +285,29 @@ def run_suite(config):
             m['note'] = note
         out.append(m)
 
+    wanted = config.get('metrics')
+
+    def wants(metric):
+        return wanted is None or metric in wanted
+
     for dtype in ('float64', 'float32'):
-        add(dtype, 'mnist', measure(mnist_step(config['mnist'], dtype), b))
+        if wants('mnist'):
+            add(dtype, 'mnist', measure(mnist_step(config['mnist'], dtype), b))
+            if dtype == 'float64':
+                # The process's peak so far (start-up, data, float64 warm-up and samples); ru_maxrss is in KiB on Linux.
+                add(dtype, 'rss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        if not wants('matmul'):
+            continue
         for n in config['matmulSizes']:
             add(dtype, 'matmul', 2 * n ** 3 / (measure(matmul(n, dtype), b) * 1e6), param=n)
+    for dtype in ('float64', 'float32'):
         ops = config['tapeChain']
+        if not wants('tape'):
+            break
         add(dtype, 'tape', measure(chain(ops, config['tapeWidth'], dtype), b) * 1000 / ops, note='forward only (no tape)')
+    for dtype in ('float64', 'float32'):
+        if not wants('backwardMs'):
+            break
         grad, numerical, size, total = gradient_vs_numerical(config['mnist'], dtype, config['numericalSubset'])
         backward_ms = measure(grad, b)
         numerical_s = measure(numerical, b) / size * total / 1000
@@ -298,7 +316,8 @@ def run_suite(config):
         add(dtype, 'numericalS', numerical_s, note=note)
         add(dtype, 'numericalRatio', numerical_s * 1000 / backward_ms, note=note)
     # The course's online SGD is float64 only (np.random.rand and randn).
-    add('float64', 'online', measure(online_sgd(config['online']), b))
+    if wants('online'):
+        add('float64', 'online', measure(online_sgd(config['online']), b))
     return out
 
 
