@@ -352,7 +352,28 @@ def check(problem, steps):
     print(json.dumps(out))
 
 
+def steps(problem, dtype, n):
+    """The MNIST step `n` times after a 1.5 s warm-up, each step timed (bench/mnist-steps.ts)."""
+    step = mnist_step(problem, dtype)
+    end = now_ms() + 1500
+    while now_ms() < end:
+        step()
+    times = []
+    cpu0 = time.process_time()
+    for _ in range(n):
+        t = now_ms()
+        step()
+        times.append(now_ms() - t)
+    cpu = (time.process_time() - cpu0) * 1000 / n
+    times.sort()
+    print(json.dumps({'min': times[0], 'p10': times[n // 10], 'median': times[n // 2], 'cpu': cpu,
+                      'rssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
 def main():
+    if sys.argv[1] == 'steps':
+        steps(json.loads(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+        return
     if sys.argv[1] == 'probe':
         print(json.dumps(blas_facts()))
         return
