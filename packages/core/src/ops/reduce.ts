@@ -53,6 +53,7 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
   // NOTE: public, so checked: a shape that is not an array of sizes would make a malformed tensor.
   if (!(x instanceof Tensor)) throw new ArgumentError(`sumTo: x must be a Tensor, got ${show(x)}`);
   shape = checkShape('sumTo', shape);
+  x = boolAsInt(x);
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;
   const axes: number[] = [];
