@@ -280,12 +280,47 @@ export class Tensor {
   le(y: TensorLike): Tensor { return ew.le(this, y); }
   gt(y: TensorLike): Tensor { return ew.gt(this, y); }
   ge(y: TensorLike): Tensor { return ew.ge(this, y); }
+  /**
+   * True where both are nonzero (bool, no gradient).
+   * @example
+   *   tensor([true, false]).logicalAnd(true); // [ True False]
+   */
   logicalAnd(y: TensorLike): Tensor { return ew.logicalAnd(this, y); }
+  /**
+   * True where either is nonzero (bool, no gradient).
+   * @example
+   *   x.lt(0).logicalOr(x.isNaN()); // negative or NaN
+   */
   logicalOr(y: TensorLike): Tensor { return ew.logicalOr(this, y); }
+  /**
+   * True where exactly one is nonzero (bool, no gradient).
+   * @example
+   *   tensor([true, true]).logicalXor(tensor([true, false])); // [False  True]
+   */
   logicalXor(y: TensorLike): Tensor { return ew.logicalXor(this, y); }
+  /**
+   * True where this is zero (bool, no gradient).
+   * @example
+   *   tensor([true, false]).logicalNot(); // [False  True]
+   */
   logicalNot(): Tensor { return ew.logicalNot(this); }
+  /**
+   * True where an element is NaN (bool).
+   * @example
+   *   tensor([1, NaN]).isNaN(); // [False  True]
+   */
   isNaN(): Tensor { return ew.isNaN(this); }
+  /**
+   * True where an element is neither NaN nor ±Infinity (bool).
+   * @example
+   *   tensor([1, Infinity]).isFinite(); // [ True False]
+   */
   isFinite(): Tensor { return ew.isFinite(this); }
+  /**
+   * True where an element is ±Infinity (bool).
+   * @example
+   *   tensor([1, -Infinity]).isInf(); // [False  True]
+   */
   isInf(): Tensor { return ew.isInf(this); }
 
   // ---- activation ----
