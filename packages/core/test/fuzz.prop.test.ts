@@ -53,13 +53,10 @@ const METHODS = [
   'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isNaN', 'isFinite', 'isInf',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
-/**
- * Top-level functions (tensors and junk alike as arguments). NOTE: not `gradients`: it throws
- * TypeErrors on junk `inputs`, and autograd.ts is being changed by others (reported, not fixed here).
- */
+/** Top-level functions (tensors and junk alike as arguments). */
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
-  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad',
+  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients',
   'logicalAnd', 'logicalNot', 'isNaN',
 ] as const;
 
