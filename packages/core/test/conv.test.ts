@@ -170,6 +170,14 @@ describe('semantics beyond the fixture', () => {
     expect(maxPool1d(tensor([[[1, 3, 2, 5]]]), 2).toArray()).toEqual([[[3, 5]]]);
     expect(embedding(tensor([[0, 2]]), eye(3)).toArray()).toEqual([[[1, 0, 0], [0, 0, 1]]]);
   });
+  it('maxPool2d: a window left empty by padding and dilation gives −∞ and passes no gradient', () => {
+    const x = tensor([[[[3]]]], { requiresGrad: true });
+    const y = maxPool2d(x, [2, 1], { stride: 1, padding: [1, 0], dilation: [2, 1] });
+    expect(y.toArray()).toEqual([[[[-Infinity]]]]);
+    const z = maxPool2d(x, [3, 1], { stride: 1, padding: [1, 0], dilation: [1, 1] });
+    z.sum().backward();
+    expect(x.grad!.toArray()).toEqual([[[[1]]]]);
+  });
   it('float32 stays float32 through the gemm path', () => {
     const x = ones([2, 3, 8, 8], { dtype: 'float32' });
     const w = ones([4, 3, 3, 3], { dtype: 'float32' });

@@ -187,13 +187,15 @@ export function maxPoolIndices(
         let x0 = ox * sw - pw;
         const x1 = Math.min(x0 + (kw - 1) * dw + 1, W);
         while (x0 < 0) x0 += dw;
-        let arg = base + y0 * W + x0;
+        // NOTE: a window that dilation and padding leave without any input element gives −∞ (as
+        // PyTorch) and index −1: its gradient goes nowhere (PyTorch's index points outside the window).
+        let arg = -1;
         let best = -Infinity;
         for (let iy = y0; iy < y1; iy += dh) {
           for (let ix = x0; ix < x1; ix += dw) {
             const i = base + iy * W + ix;
             const v = x[i]!;
-            if (v > best || v !== v) { best = v; arg = i; }
+            if (v > best || v !== v || arg < 0) { best = v; arg = i; }
           }
         }
         idx[o] = arg;

@@ -35,17 +35,17 @@ export interface AvgPool1dOptions { stride?: Size1; padding?: Size1; ceilMode?: 
 // ---------------------------------------------------------------------------
 // gather / scatter at flat indices: max pooling and embedding
 
-/** out[i] = x[idx[i]], shape `shape`; the rule scatters back. */
+/** out[i] = x[idx[i]] (−∞ where idx[i] is −1), shape `shape`; the rule scatters back. */
 export function gatherAt(op: string, x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, idx.length);
-  for (let i = 0; i < idx.length; i++) data[i] = x.data[idx[i]!]!;
+  for (let i = 0; i < idx.length; i++) data[i] = idx[i]! < 0 ? -Infinity : x.data[idx[i]!]!;
   return record(op, [x], Tensor._of(data, shape), (g) => [scatterAt(g, idx, x.shape)], []);
 }
 
 /** The adjoint of gatherAt: zeros of `shape` with g[i] added at idx[i]. */
 function scatterAt(g: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
   const data = allocate(g.dtype, sizeOf(shape));
-  for (let i = 0; i < idx.length; i++) data[idx[i]!] = data[idx[i]!]! + g.data[i]!;
+  for (let i = 0; i < idx.length; i++) if (idx[i]! >= 0) data[idx[i]!] = data[idx[i]!]! + g.data[i]!;
   return record('scatterAt', [g], Tensor._of(data, shape), (gg) => [gatherAt('gatherAt', gg, idx, g.shape)], []);
 }
 
