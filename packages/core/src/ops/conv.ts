@@ -307,9 +307,9 @@ export interface UnfoldOptions {
 
 function unfoldGeom(op: string, N: number, C: number, H: number, W: number, k: number[], o: UnfoldOptions, shown: string): ConvGeom {
   if (o === null || typeof o !== 'object') throw new ArgumentError(`${op}: options must be an object, got ${show(o)}`);
-  const [sh, sw] = pair(op, 'stride', o.stride, 1, 1);
-  const [ph, pw] = pair(op, 'padding', o.padding, 0, 0);
-  const [dh, dw] = pair(op, 'dilation', o.dilation, 1, 1);
+  const [sh, sw] = pair(op, 'stride', o.stride, 1, 1) as [number, number];
+  const [ph, pw] = pair(op, 'padding', o.padding, 0, 0) as [number, number];
+  const [dh, dw] = pair(op, 'dilation', o.dilation, 1, 1) as [number, number];
   const [kh, kw] = k as [number, number];
   const oh = Math.floor((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
   const ow = Math.floor((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;

@@ -62,13 +62,13 @@ function poolOut(n: number, k: number, s: number, p: number, d: number, ceil: bo
 
 interface PoolArgs { k: number[]; s: number[]; p: number[]; d: number[]; ceil: boolean }
 
-function poolArgs(op: string, kernelSize: unknown, o: MaxPool2dOptions, dims: 1 | 2, dilation: boolean): PoolArgs {
+function poolArgs(op: string, kernelSize: unknown, o: MaxPool2dOptions | MaxPool1dOptions | AvgPool2dOptions | AvgPool1dOptions, dims: 1 | 2, dilation: boolean): PoolArgs {
   if (o === null || typeof o !== 'object') throw new ArgumentError(`${op}: options must be an object, got ${show(o)}`);
   const lift = (v: number[], d: number) => (dims === 1 ? [d, v[0]!] : v);
   const k = pair(op, 'kernelSize', kernelSize, 1, 1, dims);
   const s = o.stride === undefined || o.stride === null ? k : pair(op, 'stride', o.stride, 1, 1, dims);
   const p = pair(op, 'padding', o.padding, 0, 0, dims);
-  const d = dilation ? pair(op, 'dilation', o.dilation, 1, 1, dims) : new Array<number>(dims).fill(1);
+  const d = dilation ? pair(op, 'dilation', (o as MaxPool2dOptions).dilation, 1, 1, dims) : new Array<number>(dims).fill(1);
   if (p.some((v, i) => v > k[i]! / 2)) {
     throw new ValueError(`${op}: padding ${show(o.padding)} must be at most half the kernel size ${show(kernelSize)}`);
   }
@@ -109,7 +109,7 @@ function outputSizes(op: string, x: Tensor, a: PoolArgs, dims: 1 | 2): [number, 
 // ---------------------------------------------------------------------------
 // Max pooling
 
-function maxPool(op: string, input: TensorLike, kernelSize: unknown, options: MaxPool2dOptions, dims: 1 | 2): Tensor {
+function maxPool(op: string, input: TensorLike, kernelSize: unknown, options: MaxPool2dOptions | MaxPool1dOptions, dims: 1 | 2): Tensor {
   const x = asTensor(input);
   const a = poolArgs(op, kernelSize, options, dims, true);
   const { x4, back } = asPlanes(op, x, dims);
@@ -156,7 +156,7 @@ function windowSpreadOp(gy: Tensor, g: MeanGeom, shape: readonly number[]): Tens
   return record('windowSpread', [gy], Tensor._of(data, shape), (gx) => [windowMeanOp('windowMean', gx, g, gy.shape)], []);
 }
 
-function avgPool(op: string, input: TensorLike, kernelSize: unknown, options: AvgPool2dOptions, dims: 1 | 2): Tensor {
+function avgPool(op: string, input: TensorLike, kernelSize: unknown, options: AvgPool2dOptions | AvgPool1dOptions, dims: 1 | 2): Tensor {
   const x0 = asTensor(input);
   const x = x0.astype(floatOf(x0.dtype));
   const a = poolArgs(op, kernelSize, options, dims, false);
