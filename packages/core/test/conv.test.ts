@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, Generator, IndexError, ShapeError, Tensor, ValueError, adaptiveAvgPool2d, arange, avgPool1d, avgPool2d,
+  ArgumentError, AutogradError, Generator, IndexError, ShapeError, Tensor, ValueError, adaptiveAvgPool2d, arange, avgPool1d, avgPool2d,
   batchNorm, conv1d, conv2d, convTranspose1d, convTranspose2d, dropout, embedding, eye, fold, layerNorm, maxPool1d,
   maxPool2d, ones, tensor, unfold, zeros,
 } from '../src/index.js';
@@ -201,6 +201,13 @@ describe('semantics beyond the fixture', () => {
     const ref = inner(y.detach(), g);
     expect(Math.abs(inner(x.detach(), x.grad!) - ref)).toBeLessThan(1e-9 * Math.abs(ref));
     expect(Math.abs(inner(w.detach(), w.grad!) - ref)).toBeLessThan(1e-9 * Math.abs(ref));
+  });
+  it('backward refuses a weight modified in place after the convolution saved it', () => {
+    const x = ones([1, 1, 4, 4], { requiresGrad: true });
+    const w = ones([1, 1, 2, 2]);
+    const y = conv2d(x, w);
+    w.fill_(2);
+    expect(() => y.sum().backward()).toThrow(AutogradError);
   });
   it('float32 stays float32 through the gemm path', () => {
     const x = ones([2, 3, 8, 8], { dtype: 'float32' });
