@@ -36,7 +36,7 @@ export interface AvgPool1dOptions { stride?: Size1; padding?: Size1; ceilMode?: 
 // gather / scatter at flat indices: max pooling and embedding
 
 /** out[i] = x[idx[i]] (−∞ where idx[i] is −1), shape `shape`; the rule scatters back. */
-export function gatherAt(op: string, x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
+function gatherAt(op: string, x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, idx.length);
   for (let i = 0; i < idx.length; i++) data[i] = idx[i]! < 0 ? -Infinity : x.data[idx[i]!]!;
   return record(op, [x], Tensor._of(data, shape), (g) => [scatterAt(g, idx, x.shape)], []);
