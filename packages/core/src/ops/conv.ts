@@ -4,12 +4,12 @@
  * (which is the transposed convolution) and its weight gradient — are each other's gradient
  * rules, so every order of derivative stays on the tape.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf, promote } from '../dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf, promote } from '../tape/dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
 import { col2im, convForward, convInputKernel, convWeightKernel, im2col, type ConvGeom } from '../kernels/conv.js';
-import { fmt, show } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 
 /** A size per spatial axis: one number for all, or one each (`[h, w]`). */
 export type Size2 = number | readonly [number, number];

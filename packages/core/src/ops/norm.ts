@@ -2,12 +2,12 @@
  * Normalisation and dropout, PyTorch's functional forms. These are compositions of tensor ops
  * (mean, sub, div, sqrt, mul), so their gradients — of every order — come from those ops.
  */
-import { bumpVersion, noGrad, record } from '../autograd.js';
-import { allocate, floatOf } from '../dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
-import { getGlobalGenerator, type Generator } from '../random.js';
-import { fmt, show } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { bumpVersion, noGrad, record } from '../tape/autograd.js';
+import { allocate, floatOf } from '../tape/dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
+import { getGlobalGenerator, type Generator } from '../numpy/random.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 
 export interface BatchNormOptions {
   /** Normalise with the batch's statistics (and update the running ones). Default false, as `F.batch_norm`. */

@@ -3,12 +3,13 @@
  * / `F.avg_pool2d`). Max pooling picks indices and gathers; average pooling is a linear window
  * mean. Each forward has an adjoint op as its rule, whose own rule is the forward again.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf } from '../dtype.js';
-import { ArgumentError, IndexError, ShapeError, ValueError } from '../errors.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf } from '../tape/dtype.js';
+import { ArgumentError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
 import { maxPoolIndices, windowMean, type Windows } from '../kernels/conv.js';
-import { fmt, show, sizeOf } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { fmt, show } from '../tape/messages.js';
+import { sizeOf } from '../tape/shapes.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { pair, type Size1, type Size2 } from './conv.js';
 
 export interface MaxPool2dOptions {
