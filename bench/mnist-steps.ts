@@ -44,14 +44,15 @@ async function main(): Promise<void> {
   }
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '2000' }, only: { type: 'string' } } });
   const self = fileURLToPath(import.meta.url);
-  const rows: [string, string, string[]][] = [
+  const all: [string, string, string[]][] = [
     ['tapegrad float64 plain', process.execPath, [...process.execArgv, self, 'child', 'float64', 'plain', values.steps]],
     ['tapegrad float64 refill', process.execPath, [...process.execArgv, self, 'child', 'float64', 'refill', values.steps]],
     ['numpy float64', PYTHON, [NUMPY_SCRIPT, 'steps', JSON.stringify(MNIST), 'float64', values.steps]],
     ['tapegrad float32 plain', process.execPath, [...process.execArgv, self, 'child', 'float32', 'plain', values.steps]],
     ['tapegrad float32 refill', process.execPath, [...process.execArgv, self, 'child', 'float32', 'refill', values.steps]],
     ['numpy float32', PYTHON, [NUMPY_SCRIPT, 'steps', JSON.stringify(MNIST), 'float32', values.steps]],
-  ].filter(([name]) => values.only === undefined || values.only.split(',').some((o) => name.includes(o))) as [string, string, string[]][];
+  ];
+  const rows = all.filter(([name]) => values.only === undefined || values.only.split(',').some((o) => name.includes(o)));
   const results = new Map<string, Stats[]>(rows.map(([n]) => [n, []]));
   const load0 = loadavg()[0]!.toFixed(2);
   for (let r = 0; r < Number(values.rounds); r++) {
