@@ -6,7 +6,7 @@ export { Module, type AnyModule } from './module.js';
 export { Parameter, isParameter } from './parameter.js';
 export { encodeTensor, type StateDict, type TensorState, type StateValue, type EncodedNumber } from './state.js';
 export { Linear, Sequential, type LinearOptions, type Layer } from './layers.js';
-export { initWeight, type InitScheme, type InitOptions, type RandomSource } from './init.js';
+export { initWeight, initBias, type InitScheme, type InitOptions, type RandomSource } from './init.js';
 export {
   ReLU, Sigmoid, Tanh, Step, Identity, Softmax, LogSoftmax,
   relu, sigmoid, tanh, step, softmax, logSoftmax, identity,
