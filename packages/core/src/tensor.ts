@@ -195,10 +195,15 @@ export class Tensor {
 
 
   // ---- conversion ----
-  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`. */
-  toArray(): NestedArray {
+  /**
+   * Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`. Name the type you know the
+   * tensor has to use it without a cast (the shape is not known to the type checker).
+   * @example
+   *   tensor([[1, 2], [3, 4]]).toArray<number[][]>().map((row) => row[0]); // [1, 3]
+   */
+  toArray<T extends NestedArray = NestedArray>(): T {
     const { data, shape } = this;
-    if (shape.length === 0) return data[0]!;
+    if (shape.length === 0) return data[0]! as T;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = shape[dim]!;
       const inner = stride / n;
@@ -208,7 +213,15 @@ export class Tensor {
       }
       return out;
     };
-    return build(0, 0, data.length);
+    return build(0, 0, data.length) as T;
+  }
+  /**
+   * What `JSON.stringify` writes: the values as nested arrays, as `toArray()` (NaN and ±Infinity become null, as JSON has no such numbers).
+   * @example
+   *   JSON.stringify({ w: tensor([[1, 2]]) }); // '{"w":[[1,2]]}'
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
   }
   /** The value of a one-element tensor as a number. */
   item(): number {
