@@ -97,6 +97,16 @@ beforeAll(async () => {
     },
     files: ['quickstart.mts', 'quickstart.cts'],
   }));
+  // TypeScript's older resolution (moduleResolution node10, which ignores `exports`) finds the subpaths through typesVersions.
+  writeFileSync(join(project, 'node10.ts'), [
+    "import { tensor } from '@tapegrad/core';", "import { save } from '@tapegrad/core/node';", "import { Linear } from '@tapegrad/nn';",
+    "import { relu } from '@tapegrad/nn/course';", "import { SGD } from '@tapegrad/optim';",
+    'export const used = [tensor, save, Linear, relu, SGD];', '',
+  ].join('\n'));
+  writeFileSync(join(project, 'tsconfig.node10.json'), JSON.stringify({
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node10', target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true, skipLibCheck: true, noEmit: true, ignoreDeprecations: '6.0' },
+    files: ['node10.ts'],
+  }));
   // Emits out/quickstart.mjs and out/quickstart.cjs, which the tests below run.
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   typecheck = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' })
@@ -139,6 +149,13 @@ describe('a project outside the workspace, with the tarballs installed by npm', 
     expect(readFileSync(join(project, 'out', 'quickstart.cjs'), 'utf8')).toMatch(/require\("@tapegrad\/core"\)/);
     expect(readFileSync(join(project, 'out', 'quickstart.mjs'), 'utf8')).toMatch(/from '@tapegrad\/core'/);
   });
+
+  it('type-checks imports of every entry, @tapegrad/core/node and @tapegrad/nn/course included, under moduleResolution node10', async () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.node10.json'], { cwd: project, encoding: 'utf8' })
+      .then(({ stdout }) => stdout, (e: { stdout: string }) => e.stdout);
+    expect(result).toBe('');
+  }, 60_000);
 
   it.each(['quickstart.mjs', 'quickstart.cjs'])('runs the quick start compiled to %s and prints what the README says', async (file) => {
     const { stdout } = await node(join('out', file));
