@@ -213,7 +213,7 @@ export class Tensor {
       }
       return out;
     };
-    return build(0, 0, data.length) as T;
+    return build(0, 0, data.length) as unknown as T;
   }
   /**
    * What `JSON.stringify` writes: the values as nested arrays, as `toArray()` (NaN and ±Infinity become null, as JSON has no such numbers).
