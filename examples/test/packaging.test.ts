@@ -5,7 +5,7 @@
  * packed .d.ts/.d.cts) and run as ESM and as CommonJS.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -165,6 +165,16 @@ describe('a project outside the workspace, with the tarballs installed by npm', 
   it.each(['smoke.mjs', 'smoke.cjs'])('loads core, nn, nn/course and optim together in %s and trains', async (file) => {
     const { stdout } = await node(file);
     expect(stdout.trim()).toBe(SMOKE_OUTPUT);
+  });
+
+  it('the published Tensor type documents its ops and hides the library\'s own helpers', () => {
+    const dist = join(project, 'node_modules', '@tapegrad', 'core', 'dist');
+    const declaring = readdirSync(dist).filter((f) => f.endsWith('.d.ts') && readFileSync(join(dist, f), 'utf8').includes('declare class Tensor'));
+    expect(declaring).toHaveLength(1);
+    const text = readFileSync(join(dist, declaring[0]!), 'utf8');
+    const cls = text.slice(text.indexOf('declare class Tensor'), text.indexOf('\n}', text.indexOf('declare class Tensor')));
+    for (const internal of ['_of(', '_alias(', '_markRequiresGrad(', '_onesLike(', '_zerosLike(', 'retainsGrad', '_isTensor']) expect(cls).not.toContain(internal);
+    expect(cls).toMatch(/@example[^/]*\*\/\s*add\(y: TensorLike\): Tensor;/);
   });
 
   it('resolved every @tapegrad package from the tarballs into node_modules, nothing from the workspace', () => {
