@@ -104,7 +104,7 @@ describe('ModuleList', () => {
 describe('ModuleDict', () => {
   it('names parameters by key, in insertion order; get, set, has, delete', () => {
     class Heads extends Module<[Tensor], Tensor> {
-      heads = new ModuleDict({ digits: new Linear(2, 3, { generator: gen() }), parity: new Linear(2, 1, { generator: gen() }) });
+      heads = new ModuleDict<Module<[Tensor], Tensor>>({ digits: new Linear(2, 3, { generator: gen() }), parity: new Linear(2, 1, { generator: gen() }) });
       forward(x: Tensor) { return this.heads.get('digits')!.forward(x); }
     }
     const m = new Heads();
