@@ -32,7 +32,7 @@ describe('1_3 stochastic gradient descent', () => {
     expect(Math.abs(r.check - 2.1)).toBeLessThan(0.05);
     // …and it is numpy's run of the notebook, step for step.
     expectAllClose([r.first100Mean, r.last100Mean, r.finalLoss], [0.4185540017764027, 0.0006771093588630217, 6.742424115798606e-6], 1e-12);
-  });
+  }, 30_000); // about 4 s, most of it the plot; more on a loaded machine
 
   it('writes the loss-per-step scatter plot as SVG with axes, title and legend', () => {
     const svg = readFileSync(join(outDir, '1_3_loss.svg'), 'utf8');
