@@ -39,13 +39,15 @@ function children(v: unknown): [string, unknown][] {
 }
 
 /** The first Module or Parameter inside container `v` (found at `path`), searched depth first. */
-function search(kindOf: Kind, v: unknown, path: string, seen: Set<unknown>): Found | null {
+function search(kindOf: Kind, v: unknown, path: string, seen: Set<unknown>, walked: Set<unknown>): Found | null {
   if (containerName(v) === null || seen.has(v)) return null;
   seen.add(v);
   for (const [step, item] of children(v)) {
     const kind = kindOf(item);
+    // A second reference to something a field already holds (an index by name, say) hides nothing.
+    if (kind !== null && walked.has(item)) continue;
     if (kind !== null) return { path: path + step, what: kind === 'Module' ? (item as object).constructor.name : 'Parameter', isModule: kind === 'Module' };
-    const deeper = search(kindOf, item, path + step, seen);
+    const deeper = search(kindOf, item, path + step, seen, walked);
     if (deeper !== null) return deeper;
   }
   return null;
@@ -57,13 +59,18 @@ function search(kindOf: Kind, v: unknown, path: string, seen: Set<unknown>): Fou
  */
 export function checkHidden(owner: string, fields: Iterable<[string, unknown]>, isModule: (v: unknown) => boolean): void {
   const kindOf: Kind = (v) => (isParameter(v) ? 'Parameter' : isModule(v) ? 'Module' : null);
+  const walked = new Set<unknown>();
+  for (const [, value] of fields) {
+    if (kindOf(value) !== null) walked.add(value);
+    else if (Array.isArray(value)) for (const item of value) if (kindOf(item) !== null) walked.add(item);
+  }
   for (const [key, value] of fields) {
     if (kindOf(value) !== null) continue;
     const seen = new Set<unknown>();
     // A flat array of Modules and Parameters is walked; look inside its other items only.
     const found = Array.isArray(value)
-      ? value.reduce<Found | null>((hit, item, i) => hit ?? (kindOf(item) !== null ? null : search(kindOf, item, `${key}[${i}]`, seen)), null)
-      : search(kindOf, value, key, seen);
+      ? value.reduce<Found | null>((hit, item, i) => hit ?? (kindOf(item) !== null ? null : search(kindOf, item, `${key}[${i}]`, seen, walked)), null)
+      : search(kindOf, value, key, seen, walked);
     if (found === null) continue;
     const instead = found.isModule
       ? 'use ModuleList (an indexed list of modules) or ModuleDict (modules by name) instead, or assign it to a field of its own'

@@ -53,6 +53,7 @@ describe('a Module or Parameter kept where the walk does not look is an error na
       scales = [new Parameter([1])];
       config = { sizes: [2, 2], name: 'fine', nested: [[1, 2]] };
       cache = new Map([['x', tensor([1])]]);
+      byName = { first: this.layers[0] }; // another way to reach a module a field already holds
       forward(x: Tensor) { return x; }
     }
     expect(new Fine().namedParameters().map(([n]) => n)).toEqual(['scales.0', 'layers.0.weight', 'layers.0.bias']);
