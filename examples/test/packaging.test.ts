@@ -88,6 +88,16 @@ beforeAll(async () => {
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs.values()], { cwd: project });
   writeFileSync(join(project, 'quickstart.mts'), quickStart);
   writeFileSync(join(project, 'quickstart.cts'), quickStart); // the same code: tsc emits require() calls for a .cts
+  // One process with both builds of core loaded (what a bundler or a mixed project can do): a tensor of one to the ops of the other.
+  writeFileSync(join(project, 'dual.mjs'), [
+    "import { createRequire } from 'node:module';",
+    "import * as esm from '@tapegrad/core';",
+    "const cjs = createRequire(import.meta.url)('@tapegrad/core');",
+    'const x = esm.tensor([1, 2], { requiresGrad: true });',
+    'const y = cjs.mul(x, cjs.tensor([3, 4]));',
+    'y.sum().backward();',
+    'console.log(String(y), String(x.grad), esm.add(cjs.ones([2]), 1).toString());',
+  ].join('\n'));
   writeFileSync(join(project, 'smoke.mjs'), SMOKE.esm + SMOKE.body);
   writeFileSync(join(project, 'smoke.cjs'), SMOKE.cjs + SMOKE.body);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
@@ -165,6 +175,11 @@ describe('a project outside the workspace, with the tarballs installed by npm', 
   it.each(['smoke.mjs', 'smoke.cjs'])('loads core, nn, nn/course and optim together in %s and trains', async (file) => {
     const { stdout } = await node(file);
     expect(stdout.trim()).toBe(SMOKE_OUTPUT);
+  });
+
+  it('a tensor made by the ESM build is accepted by the ops of the CommonJS build, and the other way round', async () => {
+    const { stdout } = await node('dual.mjs');
+    expect(stdout.trim()).toBe('[3. 8.] [3. 4.] [2. 2.]');
   });
 
   it('the published Tensor type documents its ops and hides the library\'s own helpers', () => {
