@@ -55,6 +55,14 @@ console.log(before.toFixed(4), loss().item().toFixed(4));
 // (0.5 − 0.5 + 0.1 − 1)² = 0.81 before; 20 steps of lr 0.1 on a convex problem: 0.81·(1 − 2·0.1·(1 + 4 + 1))^40 ≈ 0
 const SMOKE_OUTPUT = '0.8100 0.0000';
 
+/** The ESM and the CommonJS build side by side: two copies of core, each recognising the other's tensors. */
+const BRAND = `import { createRequire } from 'node:module';
+import * as esm from '@tapegrad/core';
+const cjs = createRequire(import.meta.url)('@tapegrad/core');
+const t = cjs.tensor([1, 2]);
+console.log(esm.Tensor !== cjs.Tensor, t instanceof esm.Tensor, esm.isTensor(t), cjs.isTensor(esm.tensor(1)), esm.add(t, 1).toArray().join(','));
+`;
+
 let packs: string;
 let project: string;
 const tarballs = new Map<string, string>();
@@ -88,18 +96,9 @@ beforeAll(async () => {
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs.values()], { cwd: project });
   writeFileSync(join(project, 'quickstart.mts'), quickStart);
   writeFileSync(join(project, 'quickstart.cts'), quickStart); // the same code: tsc emits require() calls for a .cts
-  // One process with both builds of core loaded (what a bundler or a mixed project can do): a tensor of one to the ops of the other.
-  writeFileSync(join(project, 'dual.mjs'), [
-    "import { createRequire } from 'node:module';",
-    "import * as esm from '@tapegrad/core';",
-    "const cjs = createRequire(import.meta.url)('@tapegrad/core');",
-    'const x = esm.tensor([1, 2], { requiresGrad: true });',
-    'const y = cjs.mul(x, cjs.tensor([3, 4]));',
-    'y.sum().backward();',
-    'console.log(String(y), String(x.grad), esm.add(cjs.ones([2]), 1).toString());',
-  ].join('\n'));
   writeFileSync(join(project, 'smoke.mjs'), SMOKE.esm + SMOKE.body);
   writeFileSync(join(project, 'smoke.cjs'), SMOKE.cjs + SMOKE.body);
+  writeFileSync(join(project, 'brand.mjs'), BRAND);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [],
@@ -177,9 +176,9 @@ describe('a project outside the workspace, with the tarballs installed by npm', 
     expect(stdout.trim()).toBe(SMOKE_OUTPUT);
   });
 
-  it('a tensor made by the ESM build is accepted by the ops of the CommonJS build, and the other way round', async () => {
-    const { stdout } = await node('dual.mjs');
-    expect(stdout.trim()).toBe('[3. 8.] [3. 4.] [2. 2.]');
+  it('recognises a tensor of the CommonJS build in the ESM build (isTensor, where instanceof fails), and computes with it', async () => {
+    const { stdout } = await node('brand.mjs');
+    expect(stdout.trim()).toBe('true false true true 2,3');
   });
 
   it('the published Tensor type documents its ops and hides the library\'s own helpers', () => {

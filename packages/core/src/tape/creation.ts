@@ -1,7 +1,9 @@
 /** Tensors from sizes and ranges. Every function takes `{ dtype, requiresGrad }`. */
+import { isTensor } from './autograd.js';
 import { allocate, type TypedArray } from './dtype.js';
 import { ArgumentError, TapegradError, ValueError } from './errors.js';
-import { checkShape, checkSize, show, sizeOf } from './shape.js';
+import { checkShape, checkSize, sizeOf } from './shapes.js';
+import { show } from './messages.js';
 import { Tensor, checkOptions, tensor, type TensorLike, type TensorOptions } from './tensor.js';
 
 function make(op: string, shape: unknown, value: number, options?: TensorOptions): Tensor {
@@ -45,7 +47,7 @@ export function onesLike(t: TensorLike, options?: TensorOptions): Tensor {
 
 /** A tensor as is; nested arrays, numbers and typed arrays read as `tensor()` reads them. */
 function likeOf(op: string, t: unknown): Tensor {
-  if (t instanceof Tensor) return t;
+  if (isTensor(t)) return t;
   const data = typeof t === 'number' || typeof t === 'boolean' || Array.isArray(t) || ArrayBuffer.isView(t);
   if (!data) throw new ArgumentError(`${op}: expected a Tensor, nested arrays, a number or a typed array, got ${show(t)}`);
   try {
