@@ -75,7 +75,7 @@ export class Tensor {
     return new Tensor(data, shape, TRUSTED);
   }
 
-  /** The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
+  /** @internal The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
   get [TENSOR_BRAND](): true {
     return true;
   }
