@@ -370,7 +370,7 @@ export class Tensor {
    */
   clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
   /**
-   * `this` where `cond` is non-zero, else `other`, broadcast (numpy's `where(cond, this, other)`).
+   * `this` where `cond` is true (or non-zero), else `other`, broadcast (numpy's `where(cond, this, other)`).
    * @example
    *   tensor([1, 2]).where([true, false], 0); // [1, 0]
    */
