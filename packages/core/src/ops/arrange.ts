@@ -191,7 +191,9 @@ export function roll(a: TensorLike, shift: number | readonly number[], axis?: Ax
     if (shifts.length !== 1) throw new ValueError(`roll: without an axis, shift must be one number, got ${show(shift)}`);
     return reshape(roll(reshape(x, [x.size]), shifts[0]!, 0), x.shape);
   }
-  const axes = (typeof axis === 'number' ? [axis] : Array.isArray(axis) ? axis : [NaN]).map((ax) => normAxis('roll', ax, x.ndim));
+  let axes = (typeof axis === 'number' ? [axis] : Array.isArray(axis) ? axis : [NaN]).map((ax) => normAxis('roll', ax, x.ndim));
+  // shift and axis broadcast against each other, as in numpy (an axis named twice rolls twice).
+  if (axes.length === 1 && shifts.length > 1) axes = shifts.map(() => axes[0]!);
   if (shifts.length !== 1 && shifts.length !== axes.length) {
     throw new ValueError(`roll: ${shifts.length} shifts for ${axes.length} axes`);
   }
