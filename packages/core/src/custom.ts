@@ -2,7 +2,7 @@
  * Ops defined by the user: a forward computed off the tape and a gradient rule of the user's own,
  * recorded as one node like any built-in op (TensorFlow.js's `customGrad`).
  */
-import { noGrad, record } from './autograd.js';
+import { noGrad, record, setDetectAnomaly } from './autograd.js';
 import { ArgumentError, AutogradError } from './errors.js';
 import { fmt, show } from './shape.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
@@ -35,7 +35,14 @@ export function customGrad(f: (...inputs: Tensor[]) => CustomGradResult, options
       if (a === null || a === undefined || typeof a === 'string') throw new ArgumentError(`${op}: input ${i} must be a Tensor, got ${show(a)}`);
       return asTensor(a);
     });
-    const result = noGrad(() => f(...inputs));
+    // Anomaly mode checks the op's output as a whole, so that a NaN names the custom op, not a step inside f.
+    const prev = setDetectAnomaly(false);
+    let result: CustomGradResult;
+    try {
+      result = noGrad(() => f(...inputs));
+    } finally {
+      setDetectAnomaly(prev);
+    }
     if (result === null || typeof result !== 'object' || !(result.value instanceof Tensor) || typeof result.grad !== 'function') {
       throw new ArgumentError(`${op}: f must return { value: Tensor, grad: (dy) => Tensor | Tensor[] }, got ${show(result)}`);
     }
