@@ -5,7 +5,7 @@
  */
 import { allocate } from '../dtype.js';
 import { ArgumentError, IndexError, ShapeError, ValueError } from '../errors.js';
-import { fmt, normAxes, normAxis, show, sizeOf } from '../shape.js';
+import { checkSize, fmt, normAxes, normAxis, show, sizeOf } from '../shape.js';
 import type { DType } from '../dtype.js';
 import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
 import { mul, where } from './elementwise.js';
@@ -64,6 +64,10 @@ export function repeat(a: TensorLike, repeats: number | readonly number[], axis?
   if (r.length !== 1 && r.length !== n) {
     throw new ShapeError(`repeat: ${r.length} repeats do not fit axis ${ax} of size ${n} (give one count, or ${n})`);
   }
+  const total = r.length === 1 ? r[0]! * n : r.reduce((acc, c) => acc + c, 0);
+  const shape = x.shape.slice();
+  shape[ax] = total;
+  checkSize('repeat', shape);
   const idx: number[] = [];
   for (let i = 0; i < n; i++) for (let k = r.length === 1 ? r[0]! : r[i]!; k > 0; k--) idx.push(i);
   return take(x, Int32Array.from(idx), ax);
@@ -107,6 +111,7 @@ export function pad(a: TensorLike, padWidth: number | readonly number[] | readon
   if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw new ValueError(`pad: mode must be 'constant', 'reflect' or 'edge', got ${show(mode)}`);
   if (typeof value !== 'number') throw new ArgumentError(`pad: value must be a number, got ${show(value)}`);
   const widths = padWidths(padWidth, x.ndim);
+  checkSize('pad', x.shape.map((d, i) => d + widths[i]![0] + widths[i]![1]));
   let out = x;
   widths.forEach(([before, after], ax) => {
     if (before === 0 && after === 0) return;
@@ -137,6 +142,9 @@ export function pad(a: TensorLike, padWidth: number | readonly number[] | readon
   return out;
 }
 
+/** The most tensors one split returns: each is an object, and an empty axis divides into any count. */
+const MAX_PARTS = 2 ** 20;
+
 /**
  * numpy's `np.split(x, indicesOrSections, axis)`: a number cuts into that many equal parts (it
  * must divide the axis); an array gives the cut points (numpy's slicing: clipped, maybe empty).
@@ -153,8 +161,10 @@ export function split(a: TensorLike, indicesOrSections: number | readonly number
     const k = indicesOrSections;
     if (!Number.isInteger(k) || k <= 0) throw new ValueError(`split: the number of sections must be a whole number ≥ 1, got ${show(k)}`);
     if (n % k !== 0) throw new ValueError(`split: axis ${ax} of size ${n} does not divide into ${k} equal sections`);
+    if (k > MAX_PARTS) throw new ValueError(`split: ${k} sections are more than the ${MAX_PARTS} parts one split returns`);
     cuts = Array.from({ length: k - 1 }, (_, i) => ((i + 1) * n) / k);
   } else cuts = ints('split', 'indicesOrSections', indicesOrSections);
+  if (cuts.length >= MAX_PARTS) throw new ValueError(`split: ${cuts.length} cut points are more than one split returns (${MAX_PARTS} parts)`);
   const points = [0, ...cuts, n];
   return points.slice(1).map((end, i) => slice(x, ax, points[i]!, end));
 }
@@ -283,6 +293,7 @@ export function diag(a: TensorLike, k = 0): Tensor {
   if (!Number.isInteger(k)) throw new ValueError(`diag: k must be an integer, got ${show(k)}`);
   if (x.ndim === 1) {
     const n = x.shape[0]! + Math.abs(k);
+    checkSize('diag', [n, n]);
     const idx = Int32Array.from({ length: x.shape[0]! }, (_, i) => (k >= 0 ? i * n + i + k : (i - k) * n + i));
     return reshape(indexAdd(full([n * n], 0, x.dtype), 0, idx, x), [n, n]);
   }
