@@ -9,7 +9,7 @@ const withAxis = shapeArb(3, 4).filter((s) => s.length > 0).chain((s) => fc.tupl
 describe('indexing ops: tape gradient = central difference', () => {
   it('take along a random axis (indices of 0–2 axes, repeats add up) and flat; second order', () => {
     fc.assert(
-      fc.property(withAxis, seedArb, fc.constantFrom([], [3], [2, 2]), ([s, ax], seed, ishape) => {
+      fc.property(withAxis, seedArb, fc.constantFrom<number[]>([], [3], [2, 2]), ([s, ax], seed, ishape) => {
         const ind = indices(ishape, s[ax]!, seed + 1);
         expectGradOk((x) => take(x, ind, ax), [values(s, seed)]);
         const size = s.reduce((a, b) => a * b, 1);
