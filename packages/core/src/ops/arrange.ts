@@ -172,6 +172,7 @@ export function split(a: TensorLike, indicesOrSections: number | readonly number
 /**
  * The slices along `axis`, that axis removed (PyTorch's `unbind`, TensorFlow's `unstack`).
  * @example unstack(tensor([[1, 2], [3, 4]])); // [[1, 2], [3, 4]] as two tensors
+ *   unstack(tensor([[1, 2], [3, 4]]), 1); // [1, 3] and [2, 4]
  */
 export function unstack(a: TensorLike, axis = 0): Tensor[] {
   const x = asTensor(a);
@@ -183,6 +184,7 @@ export function unstack(a: TensorLike, axis = 0): Tensor[] {
 /**
  * numpy's `np.flip`: the order of elements reversed along `axis` (every axis when omitted).
  * @example flip(tensor([[1, 2], [3, 4]]), 1); // [[2, 1], [4, 3]]
+ *   flip(tensor([[1, 2], [3, 4]])); // [[4, 3], [2, 1]]
  */
 export function flip(a: TensorLike, axis?: Axis | null): Tensor {
   const x = asTensor(a);
@@ -193,6 +195,7 @@ export function flip(a: TensorLike, axis?: Axis | null): Tensor {
  * numpy's `np.roll`: elements shifted by `shift` along `axis` (x flattened when omitted), those
  * leaving one end coming back at the other. shift and axis may be arrays of the same length.
  * @example roll(tensor([1, 2, 3, 4]), 1); // [4, 1, 2, 3]
+ *   roll(tensor([[1, 2], [3, 4]]), 1, 1); // [[2, 1], [4, 3]]
  */
 export function roll(a: TensorLike, shift: number | readonly number[], axis?: Axis | null): Tensor {
   const x = asTensor(a);
@@ -220,6 +223,7 @@ export function roll(a: TensorLike, shift: number | readonly number[], axis?: Ax
 /**
  * Axes `a` and `b` exchanged (numpy's `swapaxes`).
  * @example swapaxes(ones([2, 3, 4]), 0, 2); // shape [4, 3, 2]
+ *   swapaxes(ones([5, 2, 3]), -1, -2); // shape [5, 3, 2]
  */
 export function swapaxes(x0: TensorLike, a: number, b: number): Tensor {
   const x = asTensor(x0);
@@ -233,6 +237,7 @@ export function swapaxes(x0: TensorLike, a: number, b: number): Tensor {
  * numpy's `np.moveaxis`: axes `source` moved to positions `destination`, the others keeping
  * their order.
  * @example moveaxis(ones([2, 3, 4]), 0, -1); // shape [3, 4, 2]
+ *   moveaxis(ones([2, 3, 4]), [0, 1], [-1, -2]); // shape [4, 3, 2]
  */
 export function moveaxis(a: TensorLike, source: number | readonly number[], destination: number | readonly number[]): Tensor {
   const x = asTensor(a);
@@ -269,6 +274,7 @@ function tri(op: 'tril' | 'triu', a: TensorLike, k: number): Tensor {
 /**
  * The lower triangle of the last two axes (on and below diagonal k), zeros above.
  * @example tril(ones([3, 3])); // [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
+ *   tril(ones([3, 3]), -1); // [[0, 0, 0], [1, 0, 0], [1, 1, 0]]
  */
 export function tril(a: TensorLike, k = 0): Tensor {
   return tri('tril', a, k);
@@ -277,6 +283,7 @@ export function tril(a: TensorLike, k = 0): Tensor {
 /**
  * The upper triangle of the last two axes (on and above diagonal k), zeros below.
  * @example triu(ones([3, 3]), 1); // [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
+ *   triu(ones([2, 3])); // [[1, 1, 1], [0, 1, 1]]
  */
 export function triu(a: TensorLike, k = 0): Tensor {
   return tri('triu', a, k);
@@ -307,6 +314,7 @@ export function diag(a: TensorLike, k = 0): Tensor {
 /**
  * The sum of diagonal k of a matrix (numpy's `np.trace` for 2-d tensors).
  * @example trace(tensor([[1, 2], [3, 4]])); // 5
+ *   trace(tensor([[1, 2], [3, 4]]), 1); // 2
  */
 export function trace(a: TensorLike, k = 0): Tensor {
   const x = asTensor(a);
@@ -317,6 +325,7 @@ export function trace(a: TensorLike, k = 0): Tensor {
 /**
  * The outer product of x and y, both flattened: out[i, j] = x[i]·y[j] (numpy's `np.outer`).
  * @example outer(tensor([1, 2]), tensor([1, 10, 100])); // [[1, 10, 100], [2, 20, 200]]
+ *   outer(ones([2, 2]), tensor([1, 2])); // shape [4, 2]
  */
 export function outer(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a);

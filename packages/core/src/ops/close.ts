@@ -30,6 +30,7 @@ function tolerances(op: string, opts: CloseOptions | undefined): Required<CloseO
  * numpy's), broadcasting; infinities are close to themselves, NaN only with `equalNan`. The
  * result has the dtype of the comparisons (`eq`), 1 where close.
  * @example isclose(tensor([1, 2]), tensor([1 + 1e-9, 2.1])); // [1, 0]
+ *   isclose(tensor([NaN]), NaN, { equalNan: true }); // [1]
  */
 export function isclose(a: TensorLike, b: TensorLike, opts?: CloseOptions): Tensor {
   const { rtol, atol, equalNan } = tolerances('isclose', opts);
@@ -50,6 +51,7 @@ export function isclose(a: TensorLike, b: TensorLike, opts?: CloseOptions): Tens
 /**
  * numpy's `allclose`: whether every element of `isclose(a, b, opts)` holds.
  * @example allclose(tensor([1, 2]), tensor([1, 2 + 1e-9])); // true
+ *   allclose(tensor([1, 2]), 1, { atol: 1 }); // true
  */
 export function allclose(a: TensorLike, b: TensorLike, opts?: CloseOptions): boolean {
   const c = isclose(a, b, opts);

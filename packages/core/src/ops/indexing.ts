@@ -105,6 +105,7 @@ export function take(a: TensorLike, indices: TensorLike, axis?: number | null): 
  * `source` added at `indices` along `axis` (repeated indices add up). `source` has x's shape with
  * `indices.length` along the axis.
  * @example indexAdd(zeros([3]), 0, [0, 2, 0], tensor([1, 2, 3])); // [4, 0, 2]
+ *   x.indexAdd(0, rows, updates); // rows may repeat
  */
 export function indexAdd(a: TensorLike, axis: number, indices: TensorLike, source: TensorLike): Tensor {
   const x = asTensor(a);
@@ -126,6 +127,7 @@ export function indexAdd(a: TensorLike, axis: number, indices: TensorLike, sourc
  * indices' shape) written at `indices` along `axis`. At a repeated index the last write wins,
  * as in numpy, and only that value gets the gradient.
  * @example putAlongAxis(zeros([2, 3]), tensor([[2], [0]]), 5, 1); // [[0, 0, 5], [5, 0, 0]]
+ *   x.putAlongAxis(x.argmax(1, true), 0, 1); // each row's largest set to 0
  */
 export function putAlongAxis(a: TensorLike, indices: TensorLike, values: TensorLike, axis: number): Tensor {
   const x = asTensor(a);
@@ -212,6 +214,7 @@ function maskTo(op: string, m: TensorLike, shape: readonly number[]): Tensor {
  * PyTorch's `x.masked_fill(mask, value)`: `value` where the mask is nonzero (true), x elsewhere.
  * The mask broadcasts to x's shape; the gradient flows where the mask is zero.
  * @example maskedFill(tensor([1, 2, 3]), tensor([0, 1, 0]), -1); // [1, -1, 3]
+ *   scores.maskedFill(mask, -Infinity).softmax(); // masked positions get 0
  */
 export function maskedFill(a: TensorLike, mask: TensorLike, value: number): Tensor {
   const x = asTensor(a);
@@ -224,6 +227,7 @@ export function maskedFill(a: TensorLike, mask: TensorLike, value: number): Tens
  * The positions of the nonzero elements as an int32 tensor of shape [count, ndim], in row-major
  * order (PyTorch's `nonzero()`, numpy's `argwhere`). No gradient.
  * @example nonzero(tensor([[0, 3], [4, 0]])); // [[0, 1], [1, 0]]
+ *   nonzero(tensor([0, 5, 0, 7])); // [[1], [3]]
  */
 export function nonzero(a: TensorLike): Tensor {
   const x = asTensor(a);
@@ -246,6 +250,7 @@ export function nonzero(a: TensorLike): Tensor {
  * numpy's `x[mask]`: the mask's shape matches x's leading axes, and the elements (or slices)
  * where it is nonzero come out flat along one axis, in row-major order. Its gradient scatters back.
  * @example booleanMask(tensor([[1, 2], [3, 4]]), tensor([[1, 0], [0, 1]])); // [1, 4]
+ *   x.booleanMask(x.gt(0)); // the positive elements, flat
  */
 export function booleanMask(a: TensorLike, mask: TensorLike): Tensor {
   const x = asTensor(a);

@@ -63,6 +63,7 @@ function axisOf(op: string, x: Tensor, axis: number): [Tensor, number] {
 /**
  * The indices that sort x along `axis` (int32, stable, no gradient); NaN counts as the largest.
  * @example argsort(tensor([3, 1, 2])); // [1, 2, 0]
+ *   argsort(tensor([1, 2, 1]), -1, { descending: true }); // [1, 0, 2]
  */
 export function argsort(a: TensorLike, axis = -1, opts?: SortOptions): Tensor {
   const x0 = asTensor(a);
