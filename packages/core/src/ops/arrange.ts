@@ -312,7 +312,7 @@ export function diag(a: TensorLike, k = 0): Tensor {
 }
 
 /**
- * The sum of diagonal k of a matrix (numpy's `np.trace` for 2-d tensors).
+ * The sum of diagonal k of a matrix. NOTE: 2-d only, as PyTorch (numpy's `np.trace` also takes more axes).
  * @example trace(tensor([[1, 2], [3, 4]])); // 5
  *   trace(tensor([[1, 2], [3, 4]]), 1); // 2
  */

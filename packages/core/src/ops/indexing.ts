@@ -101,7 +101,7 @@ export function take(a: TensorLike, indices: TensorLike, axis?: number | null): 
 }
 
 /**
- * PyTorch's `x.index_add(axis, indices, source)`, out of place: a copy of x with the slices of
+ * PyTorch's `x.index_add(axis, indices, source)`. NOTE: out of place, as `index_add` (not `index_add_`): a copy of x with the slices of
  * `source` added at `indices` along `axis` (repeated indices add up). `source` has x's shape with
  * `indices.length` along the axis.
  * @example indexAdd(zeros([3]), 0, [0, 2, 0], tensor([1, 2, 3])); // [4, 0, 2]
@@ -123,7 +123,7 @@ export function indexAdd(a: TensorLike, axis: number, indices: TensorLike, sourc
 }
 
 /**
- * numpy's `np.put_along_axis`, out of place: a copy of x with `values` (broadcast to the
+ * numpy's `np.put_along_axis`. NOTE: out of place (numpy writes in place): a copy of x with `values` (broadcast to the
  * indices' shape) written at `indices` along `axis`. At a repeated index the last write wins,
  * as in numpy, and only that value gets the gradient.
  * @example putAlongAxis(zeros([2, 3]), tensor([[2], [0]]), 5, 1); // [[0, 0, 5], [5, 0, 0]]
@@ -225,7 +225,7 @@ export function maskedFill(a: TensorLike, mask: TensorLike, value: number): Tens
 
 /**
  * The positions of the nonzero elements as an int32 tensor of shape [count, ndim], in row-major
- * order (PyTorch's `nonzero()`, numpy's `argwhere`). No gradient.
+ * order. NOTE: PyTorch's `nonzero()` (numpy's `argwhere`), not numpy's tuple of arrays. No gradient.
  * @example nonzero(tensor([[0, 3], [4, 0]])); // [[0, 1], [1, 0]]
  *   nonzero(tensor([0, 5, 0, 7])); // [[1], [3]]
  */

@@ -20,7 +20,7 @@ function options<T extends object>(op: string, o: T | undefined): T {
 }
 
 /**
- * The stable order along `ax`. NaN sorts last ascending and first descending (as PyTorch: NaN
+ * The stable order along `ax`. NOTE: NaN sorts last ascending and first descending (as PyTorch: NaN
  * counts as the largest value); equal values keep their order either way.
  */
 function order(x: Tensor, ax: number, descending: boolean): Int32Array {
