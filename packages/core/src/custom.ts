@@ -64,6 +64,7 @@ export function customGrad(f: (...inputs: Tensor[]) => CustomGradResult, options
         }
         return g;
       });
-    }, []);
+      // NOTE: the inputs count as saved (a rule usually reads them): modified in place before backward is refused.
+    }, inputs);
   };
 }

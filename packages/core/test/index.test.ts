@@ -200,6 +200,14 @@ describe('customGrad', () => {
     const nan = customGrad((t: Tensor) => ({ value: t.log(), grad: (dy) => dy }), { name: 'myLog' });
     expect(() => detectAnomaly(() => nan(tensor([-1], { requiresGrad: true })))).toThrow(/^myLog produced NaN/);
   });
+  it('an input modified in place before backward is refused, as for built-in ops', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = tensor([3, 4]);
+    const scaled = customGrad((a: Tensor, b: Tensor) => ({ value: a.mul(b), grad: (dy) => [dy.mul(b), null] }), { name: 'scaled' });
+    const out = scaled(x, y).sum();
+    y.mul_(2);
+    expect(() => out.backward()).toThrow(/saved by 'scaled' was modified in place/);
+  });
   it('bad rules and bad f are typed errors naming the op', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const twoGrads = customGrad((t: Tensor) => ({ value: t.clone(), grad: (dy) => [dy, dy] }), { name: 'twoGrads' });
