@@ -11,14 +11,15 @@ import * as core from '../src/index.js';
 import { Tensor, tensor, type DType } from '../src/index.js';
 
 type Value = number | 'nan' | 'inf' | '-inf' | '-0';
-interface Entry { dtype: DType; shape: number[]; data: Value[] }
+interface Entry { dtype: DType | 'bool'; shape: number[]; data: Value[] }
 interface Case { op: string; inputs: Entry[]; args: unknown[]; out: Entry | Entry[] | boolean }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/index.json', import.meta.url), 'utf8')) as { torch: string; numpy: string; cases: Case[] };
 
 const decode = (v: Value): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v);
-const toTensor = (e: Entry): Tensor => tensor(e.data.map(decode), { dtype: e.dtype, shape: e.shape });
+const toTensor = (e: Entry): Tensor => tensor(e.data.map(decode), { dtype: e.dtype as DType, shape: e.shape });
 
+const COMPARISON_DTYPE = tensor(1).eq(1).dtype;
 const SUMS = new Set(['indexAdd', 'einsum', 'trace', 'outer']);
 
 function resolve(arg: unknown, inputs: Tensor[]): unknown {
@@ -29,8 +30,8 @@ function resolve(arg: unknown, inputs: Tensor[]): unknown {
 
 function check(got: Tensor, want: Entry, rtol: number): void {
   expect(got.shape).toEqual(want.shape);
-  // Index results are int32 here; values keep x's dtype (float64 in every case).
-  expect(got.dtype).toBe(want.dtype);
+  // Index results are int32; values keep x's dtype (float64 in every case); isclose has the comparisons' dtype.
+  expect(got.dtype).toBe(want.dtype === 'bool' ? COMPARISON_DTYPE : want.dtype);
   const expected = want.data.map(decode);
   const wrong = expected.flatMap((w, i) => {
     const g = got.data[i]!;
