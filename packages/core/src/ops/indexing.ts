@@ -20,7 +20,7 @@ const ROW_COPY = 16;
  * Reads the indices of `ind` (any dtype, whole numbers) for an axis of size `n`; negative
  * ones count from the end. Out of range is an IndexError naming the op, the index and the size.
  */
-export function indicesFor(op: string, ind: TensorLike, n: number, axis: number): [Int32Array, readonly number[]] {
+function indicesFor(op: string, ind: TensorLike, n: number, axis: number): [Int32Array, readonly number[]] {
   if (ind === null || ind === undefined || typeof ind === 'string') throw new ArgumentError(`${op}: indices must be a Tensor, a number or an array of integers, got ${show(ind)}`);
   const t = asTensor(ind);
   const idx = new Int32Array(t.size);
