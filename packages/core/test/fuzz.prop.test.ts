@@ -55,13 +55,11 @@ const METHODS = [
   'topk', 'einsum', 'isclose', 'allclose',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
-/**
- * Top-level functions (tensors and junk alike as arguments). NOTE: not `gradients`: it throws
- * TypeErrors on junk `inputs`, and autograd.ts is being changed by others (reported, not fixed here).
- */
+/** Top-level functions (tensors and junk alike as arguments). */
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
-  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'take', 'einsum', 'split', 'isclose', 'allclose', 'customGrad',
+  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients', 'take', 'einsum', 'split', 'isclose', 'allclose',
+  'customGrad',
 ] as const;
 
 interface Call {

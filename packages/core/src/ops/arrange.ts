@@ -3,11 +3,11 @@
  * diagonals. Each is built from take, indexAdd, broadcastTo, slice, concat and transpose, so
  * their gradients (and the gradients of those) come from those ops' rules.
  */
-import { allocate } from '../dtype.js';
-import { ArgumentError, IndexError, ShapeError, ValueError } from '../errors.js';
-import { checkSize, fmt, normAxes, normAxis, show, sizeOf } from '../shape.js';
-import type { DType } from '../dtype.js';
-import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
+import { allocate, type DType } from '../tape/dtype.js';
+import { ArgumentError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
+import { checkSize, normAxes, normAxis, sizeOf } from '../tape/shapes.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type Axis, type TensorLike } from '../tape/tensor.js';
 import { mul, where } from './elementwise.js';
 import { indexAdd, take } from './indexing.js';
 import { sum } from './reduce.js';

@@ -1,10 +1,10 @@
 /**
  * numpy's closeness tests: isclose elementwise, allclose for the whole tensor. No gradient.
  */
-import { ArgumentError } from '../errors.js';
-import { expandKernel } from '../kernels.js';
-import { show } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { ArgumentError } from '../tape/errors.js';
+import { expandKernel } from '../kernels/loops.js';
+import { show } from '../tape/messages.js';
+import { Tensor, type TensorLike } from '../tape/tensor.js';
 import { eq, operands } from './elementwise.js';
 
 export interface CloseOptions {

@@ -3,9 +3,10 @@
  * (take), labels no one else needs are summed early, and each pair of operands is one batched
  * matmul between transposes and reshapes. Its gradient is theirs, so it differentiates again.
  */
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
-import { fmt, show, sizeOf } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
+import { sizeOf } from '../tape/shapes.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { take } from './indexing.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';

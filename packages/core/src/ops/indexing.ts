@@ -3,12 +3,13 @@
  * along an axis, masks. `take` and `indexAdd` are each other's adjoints, so every rule here is
  * written with them and differentiates again.
  */
-import { record } from '../autograd.js';
-import { allocate, promote, type TypedArray } from '../dtype.js';
-import { ArgumentError, IndexError, ShapeError } from '../errors.js';
-import { around, expandKernel } from '../kernels.js';
-import { broadcastShapes, fmt, normAxis, sameShape, show, sizeOf } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { record } from '../tape/autograd.js';
+import { allocate, promote, type TypedArray } from '../tape/dtype.js';
+import { ArgumentError, IndexError, ShapeError } from '../tape/errors.js';
+import { around, expandKernel } from '../kernels/loops.js';
+import { broadcastShapes, normAxis, sameShape, sizeOf } from '../tape/shapes.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { mul, sub, where } from './elementwise.js';
 import { reshape, takeAlongAxis } from './shape.js';
 import { sumTo } from './reduce.js';

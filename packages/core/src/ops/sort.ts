@@ -2,10 +2,11 @@
  * Sorting: a stable argsort along an axis, and the values read through `takeAlongAxis`, so
  * the gradient of sort and topk flows back to the original positions by that op's rule.
  */
-import { ArgumentError, ValueError } from '../errors.js';
-import { around } from '../kernels.js';
-import { normAxis, show } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { ArgumentError, ValueError } from '../tape/errors.js';
+import { around } from '../kernels/loops.js';
+import { normAxis } from '../tape/shapes.js';
+import { show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { reshape, takeAlongAxis } from './shape.js';
 
 export interface SortOptions {

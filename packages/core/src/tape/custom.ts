@@ -2,9 +2,9 @@
  * Ops defined by the user: a forward computed off the tape and a gradient rule of the user's own,
  * recorded as one node like any built-in op (TensorFlow.js's `customGrad`).
  */
-import { noGrad, record, setDetectAnomaly } from './autograd.js';
+import { isTensor, noGrad, record, setDetectAnomaly } from './autograd.js';
 import { ArgumentError, AutogradError } from './errors.js';
-import { fmt, show } from './shape.js';
+import { fmt, show } from './messages.js';
 import { Tensor, asTensor, type TensorLike } from './tensor.js';
 
 /** What the function given to `customGrad` returns: the value, and dy ↦ the gradient of each input. */
@@ -43,7 +43,7 @@ export function customGrad(f: (...inputs: Tensor[]) => CustomGradResult, options
     } finally {
       setDetectAnomaly(prev);
     }
-    if (result === null || typeof result !== 'object' || !(result.value instanceof Tensor) || typeof result.grad !== 'function') {
+    if (result === null || typeof result !== 'object' || !isTensor(result.value) || typeof result.grad !== 'function') {
       throw new ArgumentError(`${op}: f must return { value: Tensor, grad: (dy) => Tensor | Tensor[] }, got ${show(result)}`);
     }
     const { value, grad } = result;
@@ -57,7 +57,7 @@ export function customGrad(f: (...inputs: Tensor[]) => CustomGradResult, options
       }
       return list.map((g, i) => {
         if (g === null || g === undefined) return null;
-        if (!(g instanceof Tensor)) throw new AutogradError(`backward: the grad of '${op}' returned ${show(g)} for input ${i}, not a Tensor`);
+        if (!isTensor(g)) throw new AutogradError(`backward: the grad of '${op}' returned ${show(g)} for input ${i}, not a Tensor`);
         if (fmt(g.shape) !== fmt(inputs[i]!.shape)) {
           // walk names the op and both shapes; checked here too so the message says whose rule it was.
           throw new AutogradError(`backward: the grad of '${op}' returned shape ${fmt(g.shape)} for input ${i} of shape ${fmt(inputs[i]!.shape)}`);
