@@ -18,7 +18,7 @@ export { grad, valueAndGrad } from './tape/functional.js';
 export { zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from './tape/creation.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, clamp, where,
-  eq, ne, lt, le, gt, ge,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, isNaN, isFinite, isInf,
 } from './ops/elementwise.js';
 export { sigmoid, tanh, relu, step, softmax, logSoftmax } from './ops/activation.js';
 export { sum, sumTo, mean, max, min, logsumexp, argmax, argmin } from './ops/reduce.js';
