@@ -155,7 +155,7 @@ describe('einsum', () => {
 });
 
 describe('isclose and allclose', () => {
-  it("isclose gives the comparisons' dtype (0/1 now); allclose a boolean", () => {
+  it("isclose gives the comparisons' dtype (bool); allclose a boolean", () => {
     const c = isclose(tensor([1, 2]), tensor([1, 2.1]));
     expect([c.dtype, Array.from(c.data)]).toEqual([tensor([1]).eq(1).dtype, [1, 0]]);
     expect(allclose(tensor([1e10]), tensor([1.00001e10]))).toBe(true);

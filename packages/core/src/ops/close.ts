@@ -27,10 +27,10 @@ function tolerances(op: string, opts: CloseOptions | undefined): Required<CloseO
 
 /**
  * numpy's `isclose`: |a − b| ≤ atol + rtol·|b| elementwise (not symmetric in a and b, as
- * numpy's), broadcasting; infinities are close to themselves, NaN only with `equalNan`. NOTE: the
- * result has the dtype of the comparisons (`eq`: bool once they return bool), 1 where close.
- * @example isclose(tensor([1, 2]), tensor([1 + 1e-9, 2.1])); // [1, 0]
- *   isclose(tensor([NaN]), NaN, { equalNan: true }); // [1]
+ * numpy's), broadcasting; infinities are close to themselves, NaN only with `equalNan`. The
+ * result has the dtype of the comparisons (`eq`): bool, true where close.
+ * @example isclose(tensor([1, 2]), tensor([1 + 1e-9, 2.1])); // [true, false]
+ *   isclose(tensor([NaN]), NaN, { equalNan: true }); // [true]
  */
 export function isclose(a: TensorLike, b: TensorLike, opts?: CloseOptions): Tensor {
   const { rtol, atol, equalNan } = tolerances('isclose', opts);

@@ -428,7 +428,7 @@ export class Tensor {
   // ---- einsum, closeness ----
   /** einsum with this tensor as the first operand. @example a.einsum('ij,jk->ik', b); // a.matmul(b) */
   einsum(subscripts: string, ...others: TensorLike[]): Tensor { return ein.einsum(subscripts, this, ...others); }
-  /** numpy's `isclose` (1 where close). @example tensor([1]).isclose(tensor([1 + 1e-9])); // [1] */
+  /** numpy's `isclose` (bool, true where close). @example tensor([1]).isclose(tensor([1 + 1e-9])); // [true] */
   isclose(y: TensorLike, options?: cls.CloseOptions): Tensor { return cls.isclose(this, y, options); }
   /** numpy's `allclose`. @example tensor([1]).allclose(tensor([1 + 1e-9])); // true */
   allclose(y: TensorLike, options?: cls.CloseOptions): boolean { return cls.allclose(this, y, options); }
