@@ -65,7 +65,7 @@ const NOT_DIFFERENTIABLE: Record<string, string> = {
   argmin: 'int32 indices',
   oneHot: 'made from int32 indices',  nonzero: 'int32 positions',
   argsort: 'int32 indices',
-  isclose: 'a comparison: 0/1 (bool once comparisons return bool), no gradient',
+  isclose: 'a comparison: bool, no gradient',
   allclose: 'a JavaScript boolean',
 };
 
