@@ -8,7 +8,7 @@
  */
 import type { Generator, TypedArray } from '@tapegrad/core';
 import { Linear, Sequential, Sigmoid } from '@tapegrad/nn';
-import { Adam, Momentum, Optimizer, RMSProp, SGD, type Params, type ParamState } from '@tapegrad/optim';
+import { Adam, Momentum, Optimizer, RMSProp, SGD, type ParamsOrGroups as Params, type ParamState } from '@tapegrad/optim';
 import { integerFlag, runIfMain, type CliSpec } from './lib/cli.js';
 import { finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
 
