@@ -72,14 +72,17 @@ class Recorder:
         return self.run
 
 
-def loop(key, iters, train, test, grad_step, accuracy, train_acc_on='batch', eval_before=False, every=10):
+EVERY = [10]
+
+
+def loop(key, iters, train, test, grad_step, accuracy, train_acc_on='batch', eval_before=False):
     """The notebooks' loop: choice(train_size, 100), gradient and update, accuracies every 10."""
     (x_train, d_train), (x_test, d_test) = train, test
     rec = Recorder(key)
     for i in range(iters):
         mask = np.random.choice(x_train.shape[0], 100)
         x_batch, d_batch = x_train[mask], d_train[mask]
-        due = (i + 1) % every == 0
+        due = EVERY[0] > 0 and (i + 1) % EVERY[0] == 0
         update = grad_step(x_batch, d_batch)
         if due and eval_before:
             rec(i + 1, accuracy(x_batch, d_batch), accuracy(x_test, d_test))
@@ -382,8 +385,10 @@ def main():
     ap.add_argument('--slips', action='store_true')
     ap.add_argument('--train-size', type=int)
     ap.add_argument('--test-size', type=int)
+    ap.add_argument('--eval-every', type=int, default=10, help='accuracies every N iterations (the course: 10); they draw nothing')
     ap.add_argument('--out')
     args = ap.parse_args()
+    EVERY[0] = args.eval_every
     sys.path[:0] = [args.course, os.path.join(args.course, 'lesson_2')]
     nb = args.notebook
     defaults = {'2_2': 2000, '2_7': 100}
@@ -407,7 +412,7 @@ def main():
         runs = nb_conv(args, data, DOUBLE, 0.01, 'double_convnet')
     else:
         runs = nb_conv(args, data, DEEP, DEEP_STD, 'deep_convnet')
-    out = {'notebook': nb, 'seed': args.seed, 'iterations': args.iterations, 'slips': args.slips,
+    out = {'notebook': nb, 'seed': args.seed, 'iterations': args.iterations, 'evalEvery': args.eval_every, 'slips': args.slips,
            'trainSize': sizes[0], 'testSize': sizes[1], 'numpy': np.__version__, 'runs': runs}
     if args.out:
         with open(args.out, 'w') as f:
