@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Generator, noGrad, type Tensor } from '@tapegrad/core';
-import { crossEntropy, type AnyModule } from '@tapegrad/nn';
+import { crossEntropy, type Module } from '@tapegrad/nn';
 import { accuracy, sampleBatch, trainTestSplit, type Optimizer } from '@tapegrad/optim';
 import { DEFAULT_OUT_DIR, DEFAULT_SEED, type CommonOptions } from './cli.js';
 import { loadPackagedDigits, type Digits } from './mnist.js';
@@ -71,7 +71,7 @@ export function asImages(d: Digits): Digits {
 
 /** A network and how the course trains it. */
 export interface Trainer {
-  network: AnyModule & { forward(x: Tensor): Tensor };
+  network: Module<[Tensor], Tensor>;
   optimizer: Optimizer;
   /** Added to the loss (weight decay as the course writes it). */
   penalty?: () => Tensor;
