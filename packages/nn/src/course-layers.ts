@@ -81,9 +81,9 @@ export class BatchNormalization extends Module<[TensorLike], Tensor> {
   readonly eps: number;
   gamma: Parameter;
   beta: Parameter;
-  /** Null until the first forward, as the course's `running_mean = None`. */
-  runningMean: Tensor | null = null;
-  runningVar: Tensor | null = null;
+  /** Buffers (saved by `stateDict` once set), null until the first forward, as the course's `running_mean = None`. */
+  declare runningMean: Tensor | null;
+  declare runningVar: Tensor | null;
 
   constructor(numFeatures: number, options: CourseBatchNormOptions = {}) {
     super();
@@ -97,6 +97,8 @@ export class BatchNormalization extends Module<[TensorLike], Tensor> {
     this.eps = eps;
     this.gamma = new Parameter(zeros([numFeatures]).add(1));
     this.beta = new Parameter(zeros([numFeatures]));
+    this.registerBuffer('runningMean', null);
+    this.registerBuffer('runningVar', null);
   }
 
   forward(input: TensorLike): Tensor {

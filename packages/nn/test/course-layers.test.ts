@@ -101,3 +101,18 @@ describe('course.l1Penalty / l2Penalty: the course\'s weight decay terms', () =>
     expect(() => course.l1Penalty([], 0.1)).toThrow('course.l1Penalty: no weights given');
   });
 });
+
+describe('course.BatchNormalization state', () => {
+  it('the running statistics are buffers: absent from stateDict before the first forward, saved and loaded after it', () => {
+    const bn = new course.BatchNormalization(3);
+    expect(Object.keys(bn.stateDict())).toEqual(['gamma', 'beta']);
+    bn.forward(x);
+    const saved = JSON.parse(JSON.stringify(bn.stateDict()));
+    expect(Object.keys(saved)).toEqual(['gamma', 'beta', 'runningMean', 'runningVar']);
+    const other = new course.BatchNormalization(3);
+    other.forward(tensor(x).mul(3));
+    other.loadStateDict(saved);
+    expectClose(other.runningMean!, bn.runningMean!, 0);
+    expectClose(other.eval().forward(x), bn.eval().forward(x), 0);
+  });
+});
