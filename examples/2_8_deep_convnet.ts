@@ -18,7 +18,7 @@ import type { Day2Result } from './lib/day2.js';
  */
 export function main(options: ConvNetOptions = {}): Promise<Day2Result> {
   return runConvNet({
-    script: '2_8', key: 'deep', title: 'deep convolution network', defaultIterations: 100,
+    script: '2_8', key: 'deep', title: 'deep convolution network', defaultIterations: 50,
     settings: '6 conv 3×3 (16,16,32,32,64,64), 3 pools, affine 50, dropout 0.5, He',
   }, options);
 }
@@ -28,7 +28,7 @@ const CLI: CliSpec = {
   summary: "The course's deep convnet: six 3×3 convolutions, three poolings, dropout, Adam, on 5,000 of the digits.",
   plots: true,
   flags: {
-    iterations: { type: 'string', arg: 'N', help: "iterations (default 100; the course's 1000)" },
+    iterations: { type: 'string', arg: 'N', help: "iterations (default 50; the course's 1000)" },
     ...CONV_FLAGS,
   },
 };
