@@ -42,3 +42,14 @@ describe('2_6 output', () => {
     expect(text).toContain('============= col ==============\n[[ 3.  7. 17. 36. 91. 79. 98. 66.  1.]');
   }, 120_000);
 });
+
+describe('convnet command lines', () => {
+  it('read the sizes, iterations and dtype, and refuse sizes beyond the split', async () => {
+    const { convOptions } = await import('../lib/convnet.js');
+    const common = { seed: 3, quiet: true, outDir: '/tmp' };
+    expect(convOptions('2_6_simple_convnet.ts', common, { iterations: '1000', 'train-size': '500', 'eval-every': '0', float32: true }))
+      .toEqual({ ...common, iterations: 1000, trainSize: 500, evalEvery: 0, float32: true });
+    expect(() => convOptions('2_6_simple_convnet.ts', common, { 'train-size': '9000' })).toThrow('2_6_simple_convnet.ts: --train-size must be at most 8000, got 9000');
+    expect(() => convOptions('2_8_deep_convnet.ts', common, { iterations: '0' })).toThrow('2_8_deep_convnet.ts: --iterations must be an integer ≥ 1, got "0"');
+  });
+});
