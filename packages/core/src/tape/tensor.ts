@@ -4,17 +4,18 @@
  * Every op is also a method here; the ops themselves live in ops/, grouped by family.
  */
 import {
-  _setToTensor, backward, bumpVersion, isGradEnabled, noGrad, record, versionOf, type BackwardOptions, type Node,
+  TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
 import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
-import { formatRepr, formatTensor } from './format.js';
-import { checkShape, fmt, sameShape, show, sizeOf, type Shape } from './shape.js';
-import * as ew from './ops/elementwise.js';
-import * as act from './ops/activation.js';
-import * as red from './ops/reduce.js';
-import * as shp from './ops/shape.js';
-import * as mm from './ops/matmul.js';
+import { formatRepr, formatTensor } from '../numpy/print.js';
+import { checkShape, sameShape, sizeOf, type Shape } from './shapes.js';
+import { fmt, show } from './messages.js';
+import * as ew from '../ops/elementwise.js';
+import * as act from '../ops/activation.js';
+import * as red from '../ops/reduce.js';
+import * as shp from '../ops/shape.js';
+import * as mm from '../ops/matmul.js';
 
 /** Nested arrays of numbers, any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -45,8 +46,6 @@ export class Tensor {
   name: string | undefined = undefined;
   /** @internal */
   retainsGrad = false;
-  /** @internal lets autograd recognise tensors without importing this module. */
-  readonly _isTensor = true;
   private _requiresGrad = false;
 
   /**
@@ -72,6 +71,11 @@ export class Tensor {
   /** @internal An op's output: `data` and `shape` are the op's own, fresh and already consistent. */
   static _of(data: TypedArray, shape: Shape): Tensor {
     return new Tensor(data, shape, TRUSTED);
+  }
+
+  /** The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
+  get [TENSOR_BRAND](): true {
+    return true;
   }
 
   get ndim(): number {
@@ -413,7 +417,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const { dtype, requiresGrad } = checkOptions(op, options);
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
-  if (data instanceof Tensor) {
+  if (isTensor(data)) {
     out = withShape(op, fromTypedArray(op, data.data, dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
@@ -434,7 +438,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
  * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32.
  */
 export function asTensor(v: TensorLike, like?: DType): Tensor {
-  if (v instanceof Tensor) return v;
+  if (isTensor(v)) return v;
   if (typeof v === 'number' || typeof v === 'boolean') {
     const num = Number(v);
     const wholeInt32 = Number.isInteger(num) && inInt32Range(num);
@@ -445,5 +449,3 @@ export function asTensor(v: TensorLike, like?: DType): Tensor {
   }
   return tensor(v);
 }
-
-_setToTensor((v) => asTensor(v as TensorLike));
