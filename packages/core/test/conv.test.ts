@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, Generator, IndexError, ShapeError, Tensor, ValueError, adaptiveAvgPool2d, arange, avgPool1d, avgPool2d,
+  ArgumentError, AutogradError, Generator, IndexError, ShapeError, Tensor, ValueError, adaptiveAvgPool2d, arange, avgPool1d, avgPool2d,
   batchNorm, conv1d, conv2d, convTranspose1d, convTranspose2d, dropout, embedding, eye, fold, layerNorm, maxPool1d,
   maxPool2d, ones, tensor, unfold, zeros,
 } from '../src/index.js';
+import { values } from './support.js';
 
 /** One case of fixtures/conv.json, written by fixtures/make_conv_fixtures.py with PyTorch 1.13 (float64). */
 interface Case {
@@ -177,6 +178,36 @@ describe('semantics beyond the fixture', () => {
     const z = maxPool2d(x, [3, 1], { stride: 1, padding: [1, 0], dilation: [1, 1] });
     z.sum().backward();
     expect(x.grad!.toArray()).toEqual([[[[1]]]]);
+  });
+  it('a product large enough for the gemm threads: a direct loop for the values, adjoint identities for the gradients', () => {
+    const [N, C, H, W, F, k] = [4, 4, 20, 20, 64, 3];
+    const x = values([N, C, H, W], 1).requiresGrad_();
+    const w = values([F, C, k, k], 2).requiresGrad_();
+    const y = conv2d(x, w, null, { padding: 1 });
+    let worst = 0;
+    for (const [n, f, oy, ox] of [[0, 0, 0, 0], [3, 63, 19, 19], [1, 17, 5, 12], [2, 40, 0, 19]] as const) {
+      let acc = 0;
+      for (let c = 0; c < C; c++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+        const iy = oy - 1 + ky, ix = ox - 1 + kx;
+        if (iy >= 0 && iy < H && ix >= 0 && ix < W) acc += x.data[((n * C + c) * H + iy) * W + ix]! * w.data[((f * C + c) * k + ky) * k + kx]!;
+      }
+      worst = Math.max(worst, Math.abs(acc - y.data[((n * F + f) * H + oy) * W + ox]!));
+    }
+    expect(worst).toBeLessThan(1e-12);
+    // conv is bilinear: ⟨conv(x, w), g⟩ = ⟨x, ∂/∂x⟩ = ⟨w, ∂/∂w⟩
+    const g = values(y.shape.slice(), 3);
+    const inner = (a: Tensor, b: Tensor) => a.mul(b).sum().item();
+    y.backward(g);
+    const ref = inner(y.detach(), g);
+    expect(Math.abs(inner(x.detach(), x.grad!) - ref)).toBeLessThan(1e-9 * Math.abs(ref));
+    expect(Math.abs(inner(w.detach(), w.grad!) - ref)).toBeLessThan(1e-9 * Math.abs(ref));
+  });
+  it('backward refuses a weight modified in place after the convolution saved it', () => {
+    const x = ones([1, 1, 4, 4], { requiresGrad: true });
+    const w = ones([1, 1, 2, 2]);
+    const y = conv2d(x, w);
+    w.fill_(2);
+    expect(() => y.sum().backward()).toThrow(AutogradError);
   });
   it('float32 stays float32 through the gemm path', () => {
     const x = ones([2, 3, 8, 8], { dtype: 'float32' });

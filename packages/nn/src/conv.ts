@@ -4,8 +4,8 @@
  * (in, out/groups, kh, kw)). The course's init schemes are one option away.
  */
 import {
-  ArgumentError, ShapeError, Tensor, ValueError, conv1d, conv2d, convTranspose2d, getGlobalGenerator, zeros,
-  type FloatDType, type TensorLike,
+  ArgumentError, ShapeError, ValueError, conv1d, isTensor, conv2d, convTranspose2d, getGlobalGenerator, zeros,
+  type FloatDType, type Tensor, type TensorLike,
 } from '@tapegrad/core';
 import type { RandomSource } from './init.js';
 import { Module } from './module.js';
@@ -49,8 +49,8 @@ function initConv(op: string, shape: readonly number[], fanIn: number, outChanne
   let w: Tensor;
   if (typeof init === 'function') {
     w = init(shape, generator);
-    if (!(w instanceof Tensor) || w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i])) {
-      throw new ShapeError(`${op}: a custom init must return a Tensor of shape [${shape.join(',')}], got ${w instanceof Tensor ? `[${w.shape.join(',')}]` : typeof w}`);
+    if (!isTensor(w) || w.shape.length !== shape.length || w.shape.some((d, i) => d !== shape[i])) {
+      throw new ShapeError(`${op}: a custom init must return a Tensor of shape [${shape.join(',')}], got ${isTensor(w) ? `[${w.shape.join(',')}]` : typeof w}`);
     }
   } else {
     switch (init) {

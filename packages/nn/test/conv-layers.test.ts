@@ -23,7 +23,7 @@ const ours = (key: string) => `layers.${key.split('.').map(camel).join('.')}`;
 
 function build([kind, args, kw]: [string, unknown[], Record<string, unknown>]): Layer {
   const o = Object.fromEntries(Object.entries(kw).map(([k, v]) => [camel(k), v])) as never;
-  const a = args as never[];
+  const a = args as unknown as [never, never, never];
   switch (kind) {
     case 'Conv2d': return new Conv2d(a[0], a[1], a[2], o);
     case 'Conv1d': return new Conv1d(a[0], a[1], a[2], o);
@@ -59,7 +59,7 @@ describe('layers against PyTorch 1.13 modules: training steps (buffers updated),
       const state = Object.fromEntries(Object.entries(p.state).map(([k, v]) => [ours(k), v]));
       // The state dict holds the same entries as PyTorch's, buffers included, in the same order.
       expect(Object.keys(net.stateDict())).toEqual(Object.keys(state));
-      net.loadStateDict(state);
+      net.loadStateDict(state as never);
       const asInput = (v: Values) => tensor(v.data, { shape: v.shape, dtype: p.name.startsWith('embedding') ? 'int32' : 'float64' });
       p.steps.forEach((step, s) => {
         net.zeroGrad();

@@ -3,8 +3,8 @@
  * gemm, and the window loops of pooling. No Tensor objects here; ops/conv.ts and ops/pool.ts
  * record them on the tape.
  */
-import { allocate, type DType, type TypedArray } from '../dtype.js';
-import { gemm } from '../kernels.js';
+import { allocate, type DType, type TypedArray } from '../tape/dtype.js';
+import { gemm } from './loops.js';
 
 /**
  * Where a convolution's windows sit: input (N, C, H, W), output (N, F, oh, ow), kernel kh×kw

@@ -4,13 +4,12 @@
  * (which is the transposed convolution) and its weight gradient — are each other's gradient
  * rules, so every order of derivative stays on the tape.
  */
-import { record } from '../autograd.js';
-import { floatOf, promote } from '../dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf, promote } from '../tape/dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
 import { col2im, convForward, convInputKernel, convWeightKernel, im2col, type ConvGeom } from '../kernels/conv.js';
-import { allocate } from '../dtype.js';
-import { fmt, show } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 
 /** A size per spatial axis: one number for all, or one each (`[h, w]`). */
 export type Size2 = number | readonly [number, number];
@@ -75,32 +74,32 @@ function floats(x: Tensor, w: Tensor): [Tensor, Tensor] {
 }
 
 // ---------------------------------------------------------------------------
-// The three ops: y = conv(x, w); convInput(gy, w) = ∂⟨gy, conv(x, w)⟩/∂x; convWeight(x, gy) = ∂⟨gy, conv(x, w)⟩/∂w.
-// conv is bilinear, so each one's gradient is made of the other two.
+// The three ops: y = conv(x, w); convInput(dy, w) = ∂⟨dy, conv(x, w)⟩/∂x; convWeight(x, dy) = ∂⟨dy, conv(x, w)⟩/∂w.
+// conv is bilinear, so each one's gradient rule is made of the other two (g: the incoming gradient).
 
-function conv(x: Tensor, w: Tensor, g: ConvGeom): Tensor {
-  const out = Tensor._of(convForward(x.data, w.data, g, x.dtype), [g.N, g.F, g.oh, g.ow]);
-  return record('conv2d', [x, w], out, (gy) => [
-    x.requiresGrad ? convInput(gy, w, g, 'conv2dInputGrad') : null,
-    w.requiresGrad ? convWeight(x, gy, g) : null,
+function conv(x: Tensor, w: Tensor, geo: ConvGeom): Tensor {
+  const out = Tensor._of(convForward(x.data, w.data, geo, x.dtype), [geo.N, geo.F, geo.oh, geo.ow]);
+  return record('conv2d', [x, w], out, (g) => [
+    x.requiresGrad ? convInput(g, w, geo, 'conv2dInputGrad') : null,
+    w.requiresGrad ? convWeight(x, g, geo) : null,
   ], [x, w]);
 }
 
 /** Also the transposed convolution (`op` names it on the tape). */
-function convInput(gy: Tensor, w: Tensor, g: ConvGeom, op: string): Tensor {
-  const out = Tensor._of(convInputKernel(gy.data, w.data, g, gy.dtype), [g.N, g.C, g.H, g.W]);
-  return record(op, [gy, w], out, (gx) => [
-    gy.requiresGrad ? conv(gx, w, g) : null,
-    w.requiresGrad ? convWeight(gx, gy, g) : null,
-  ], [gy, w]);
+function convInput(dy: Tensor, w: Tensor, geo: ConvGeom, op: string): Tensor {
+  const out = Tensor._of(convInputKernel(dy.data, w.data, geo, dy.dtype), [geo.N, geo.C, geo.H, geo.W]);
+  return record(op, [dy, w], out, (g) => [
+    dy.requiresGrad ? conv(g, w, geo) : null,
+    w.requiresGrad ? convWeight(g, dy, geo) : null,
+  ], [dy, w]);
 }
 
-function convWeight(x: Tensor, gy: Tensor, g: ConvGeom): Tensor {
-  const out = Tensor._of(convWeightKernel(x.data, gy.data, g, x.dtype), [g.F, g.C / g.groups, g.kh, g.kw]);
-  return record('conv2dWeightGrad', [x, gy], out, (gw) => [
-    x.requiresGrad ? convInput(gy, gw, g, 'conv2dInputGrad') : null,
-    gy.requiresGrad ? conv(x, gw, g) : null,
-  ], [x, gy]);
+function convWeight(x: Tensor, dy: Tensor, geo: ConvGeom): Tensor {
+  const out = Tensor._of(convWeightKernel(x.data, dy.data, geo, x.dtype), [geo.F, geo.C / geo.groups, geo.kh, geo.kw]);
+  return record('conv2dWeightGrad', [x, dy], out, (g) => [
+    x.requiresGrad ? convInput(dy, g, geo, 'conv2dInputGrad') : null,
+    dy.requiresGrad ? conv(x, g, geo) : null,
+  ], [x, dy]);
 }
 
 // ---------------------------------------------------------------------------
@@ -319,18 +318,18 @@ function unfoldGeom(op: string, N: number, C: number, H: number, W: number, k: n
   return { N, C, H, W, F: 1, groups: 1, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
 }
 
-function unfoldOp(x: Tensor, g: ConvGeom): Tensor {
-  const K = g.C * g.kh * g.kw;
-  const L = g.oh * g.ow;
-  const data = allocate(x.dtype, g.N * K * L);
-  im2col(x.data, g, 0, g.C, data, L, K * L);
-  return record('unfold', [x], Tensor._of(data, [g.N, K, L]), (gc) => [foldOp(gc, g)], []);
+function unfoldOp(x: Tensor, geo: ConvGeom): Tensor {
+  const K = geo.C * geo.kh * geo.kw;
+  const L = geo.oh * geo.ow;
+  const data = allocate(x.dtype, geo.N * K * L);
+  im2col(x.data, geo, 0, geo.C, data, L, K * L);
+  return record('unfold', [x], Tensor._of(data, [geo.N, K, L]), (g) => [foldOp(g, geo)], []);
 }
 
-function foldOp(c: Tensor, g: ConvGeom): Tensor {
-  const data = allocate(c.dtype, g.N * g.C * g.H * g.W);
-  col2im(c.data, g.oh * g.ow, g.C * g.kh * g.kw * g.oh * g.ow, g, 0, g.C, data);
-  return record('fold', [c], Tensor._of(data, [g.N, g.C, g.H, g.W]), (gx) => [unfoldOp(gx, g)], []);
+function foldOp(x: Tensor, geo: ConvGeom): Tensor {
+  const data = allocate(x.dtype, geo.N * geo.C * geo.H * geo.W);
+  col2im(x.data, geo.oh * geo.ow, geo.C * geo.kh * geo.kw * geo.oh * geo.ow, geo, 0, geo.C, data);
+  return record('fold', [x], Tensor._of(data, [geo.N, geo.C, geo.H, geo.W]), (g) => [unfoldOp(g, geo)], []);
 }
 
 /**
@@ -362,9 +361,9 @@ export function fold(input: TensorLike, outputSize: Size2, kernelSize: Size2, op
   const kk = k[0]! * k[1]!;
   const [N, K, L] = c.shape as [number, number, number];
   if (K % kk !== 0) throw new ShapeError(`${op}: input ${fmt(c.shape)}: axis 1 (${K}) must be a multiple of kh·kw = ${kk}`);
-  const g = unfoldGeom(op, N, K / kk, H, W, k, options, `output size [${H},${W}]`);
-  if (g.oh * g.ow !== L) {
-    throw new ShapeError(`${op}: input ${fmt(c.shape)} has ${L} windows, but output size [${H},${W}] with kernel [${k.join(',')}] gives ${g.oh}·${g.ow} = ${g.oh * g.ow}`);
+  const geo = unfoldGeom(op, N, K / kk, H, W, k, options, `output size [${H},${W}]`);
+  if (geo.oh * geo.ow !== L) {
+    throw new ShapeError(`${op}: input ${fmt(c.shape)} has ${L} windows, but output size [${H},${W}] with kernel [${k.join(',')}] gives ${geo.oh}·${geo.ow} = ${geo.oh * geo.ow}`);
   }
-  return foldOp(c, g);
+  return foldOp(c, geo);
 }

@@ -2,12 +2,12 @@
  * Normalisation and dropout, PyTorch's functional forms. These are compositions of tensor ops
  * (mean, sub, div, sqrt, mul), so their gradients — of every order — come from those ops.
  */
-import { bumpVersion, noGrad } from '../autograd.js';
-import { allocate, floatOf } from '../dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
-import { getGlobalGenerator, type Generator } from '../random.js';
-import { fmt, show } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { bumpVersion, noGrad, record } from '../tape/autograd.js';
+import { allocate, floatOf } from '../tape/dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
+import { getGlobalGenerator, type Generator } from '../numpy/random.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 
 export interface BatchNormOptions {
   /** Normalise with the batch's statistics (and update the running ones). Default false, as `F.batch_norm`. */
@@ -148,5 +148,9 @@ export function dropout(input: TensorLike, p = 0.5, options: DropoutOptions = {}
   // NOTE: p = 1 drops everything (a zero gradient, no division by 0), as PyTorch.
   const scale = p === 1 ? 0 : 1 / (1 - p);
   for (let i = 0; i < mask.length; i++) mask[i] = u.data[i]! >= p ? scale : 0;
-  return x.mul(Tensor._of(mask, x.shape));
+  const keep = Tensor._of(mask, x.shape);
+  const data = allocate(x.dtype, x.size);
+  for (let i = 0; i < data.length; i++) data[i] = x.data[i]! * mask[i]!;
+  // The rule reads only the mask (its own, never exposed), so nothing of the caller's is saved.
+  return record('dropout', [x], Tensor._of(data, x.shape), (g) => [g.mul(keep)], []);
 }

@@ -3,12 +3,13 @@
  * / `F.avg_pool2d`). Max pooling picks indices and gathers; average pooling is a linear window
  * mean. Each forward has an adjoint op as its rule, whose own rule is the forward again.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf } from '../dtype.js';
-import { ArgumentError, IndexError, ShapeError, ValueError } from '../errors.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf } from '../tape/dtype.js';
+import { ArgumentError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
 import { maxPoolIndices, windowMean, type Windows } from '../kernels/conv.js';
-import { fmt, show, sizeOf } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { fmt, show } from '../tape/messages.js';
+import { sizeOf } from '../tape/shapes.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { pair, type Size1, type Size2 } from './conv.js';
 
 export interface MaxPool2dOptions {
@@ -36,17 +37,17 @@ export interface AvgPool1dOptions { stride?: Size1; padding?: Size1; ceilMode?: 
 // gather / scatter at flat indices: max pooling and embedding
 
 /** out[i] = x[idx[i]] (−∞ where idx[i] is −1), shape `shape`; the rule scatters back. */
-export function gatherAt(op: string, x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
+function gatherAt(op: string, x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, idx.length);
   for (let i = 0; i < idx.length; i++) data[i] = idx[i]! < 0 ? -Infinity : x.data[idx[i]!]!;
   return record(op, [x], Tensor._of(data, shape), (g) => [scatterAt(g, idx, x.shape)], []);
 }
 
-/** The adjoint of gatherAt: zeros of `shape` with g[i] added at idx[i]. */
-function scatterAt(g: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
-  const data = allocate(g.dtype, sizeOf(shape));
-  for (let i = 0; i < idx.length; i++) if (idx[i]! >= 0) data[idx[i]!] = data[idx[i]!]! + g.data[i]!;
-  return record('scatterAt', [g], Tensor._of(data, shape), (gg) => [gatherAt('gatherAt', gg, idx, g.shape)], []);
+/** The adjoint of gatherAt: zeros of `shape` with x[i] added at idx[i]. */
+function scatterAt(x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
+  const data = allocate(x.dtype, sizeOf(shape));
+  for (let i = 0; i < idx.length; i++) if (idx[i]! >= 0) data[idx[i]!] = data[idx[i]!]! + x.data[i]!;
+  return record('scatterAt', [x], Tensor._of(data, shape), (g) => [gatherAt('gatherAt', g, idx, x.shape)], []);
 }
 
 // ---------------------------------------------------------------------------
@@ -144,16 +145,17 @@ export function maxPool1d(input: TensorLike, kernelSize: Size1, options: MaxPool
 
 interface MeanGeom { planes: number; H: number; W: number; rows: Windows; cols: Windows; divisor: Float64Array }
 
-function windowMeanOp(op: string, x: Tensor, g: MeanGeom, shape: readonly number[]): Tensor {
+function windowMeanOp(op: string, x: Tensor, geo: MeanGeom, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, sizeOf(shape));
-  windowMean(x.data, data, g.planes, g.H, g.W, g.rows, g.cols, g.divisor, false);
-  return record(op, [x], Tensor._of(data, shape), (gy) => [windowSpreadOp(gy, g, x.shape)], []);
+  windowMean(x.data, data, geo.planes, geo.H, geo.W, geo.rows, geo.cols, geo.divisor, false);
+  return record(op, [x], Tensor._of(data, shape), (g) => [windowSpreadOp(g, geo, x.shape)], []);
 }
 
-function windowSpreadOp(gy: Tensor, g: MeanGeom, shape: readonly number[]): Tensor {
-  const data = allocate(gy.dtype, sizeOf(shape));
-  windowMean(gy.data, data, g.planes, g.H, g.W, g.rows, g.cols, g.divisor, true);
-  return record('windowSpread', [gy], Tensor._of(data, shape), (gx) => [windowMeanOp('windowMean', gx, g, gy.shape)], []);
+/** The adjoint of the window mean: each x[p, oy, ox] / divisor spread over its window. */
+function windowSpreadOp(x: Tensor, geo: MeanGeom, shape: readonly number[]): Tensor {
+  const data = allocate(x.dtype, sizeOf(shape));
+  windowMean(x.data, data, geo.planes, geo.H, geo.W, geo.rows, geo.cols, geo.divisor, true);
+  return record('windowSpread', [x], Tensor._of(data, shape), (g) => [windowMeanOp('windowMean', g, geo, x.shape)], []);
 }
 
 function avgPool(op: string, input: TensorLike, kernelSize: unknown, options: AvgPool2dOptions | AvgPool1dOptions, dims: 1 | 2): Tensor {
