@@ -18,7 +18,7 @@ import type { Day2Result } from './lib/day2.js';
  */
 export function main(options: ConvNetOptions = {}): Promise<Day2Result> {
   return runConvNet({
-    script: '2_6', key: 'simple', title: 'simple convolution network', defaultIterations: 200,
+    script: '2_6', key: 'simple', title: 'simple convolution network', defaultIterations: 200, defaultEvalEvery: 50,
     settings: 'conv 30×5×5, pool 2, affine 100, 0.01·randn',
     before: (g, print) => {
       // The notebook's demo: im2col of np.floor(np.random.rand(2, 1, 4, 4) * 100) with a 3×3 filter.

@@ -23,7 +23,7 @@ export interface DoubleConvNetOptions extends ConvNetOptions {
 export function main(options: DoubleConvNetOptions = {}): Promise<Day2Result> {
   const after = options.after === true;
   return runConvNet({
-    script: '2_7', key: after ? 'double_after' : 'double', defaultIterations: 100,
+    script: '2_7', key: after ? 'double_after' : 'double', defaultIterations: 100, defaultEvalEvery: 50,
     title: after ? 'double convolution network (after: one pooling)' : 'double convolution network',
     settings: after ? 'conv 10×7×7, conv 20×3×3, pool 2, affine 50, 0.01·randn' : 'conv 10×7×7, pool 2, conv 20×3×3, pool 2, affine 100, 0.01·randn',
   }, options);

@@ -18,7 +18,7 @@ import type { Day2Result } from './lib/day2.js';
  */
 export function main(options: ConvNetOptions = {}): Promise<Day2Result> {
   return runConvNet({
-    script: '2_8', key: 'deep', title: 'deep convolution network', defaultIterations: 50,
+    script: '2_8', key: 'deep', title: 'deep convolution network', defaultIterations: 50, defaultEvalEvery: 25,
     settings: '6 conv 3×3 (16,16,32,32,64,64), 3 pools, affine 50, dropout 0.5, He',
   }, options);
 }

@@ -51,6 +51,11 @@ export interface ConvNetSpec {
   title: string;
   settings: string;
   defaultIterations: number;
+  /**
+   * Accuracies every this many iterations unless --eval-every says otherwise. The course's 10 makes
+   * evaluation (a forward pass of all 6,000 digits) cost twice the training; --eval-every 10 restores it.
+   */
+  defaultEvalEvery: number;
   /** Draws before the network (2_6's im2col demo); may print. */
   before?: (g: Generator, print: (line: string) => void) => void;
 }
@@ -66,7 +71,7 @@ export interface ConvNetOptions extends Day2Options {
 
 /** Trains one of the course's convnets and plots its accuracies. */
 export async function runConvNet(spec: ConvNetSpec, options: ConvNetOptions): Promise<Day2Result> {
-  const su = setup(options);
+  const su = setup({ ...options, evalEvery: options.evalEvery ?? spec.defaultEvalEvery });
   const { p, g } = su;
   const iterations = options.iterations ?? spec.defaultIterations;
   const digits = loadDigits(g, { trainSize: options.trainSize ?? 5000, testSize: options.testSize ?? 1000 });
@@ -96,7 +101,7 @@ export async function runConvNet(spec: ConvNetSpec, options: ConvNetOptions): Pr
 export const CONV_FLAGS = {
   'train-size': { type: 'string' as const, arg: 'N', help: 'training digits (default 5000, the course\'s; at most 8000)' },
   'test-size': { type: 'string' as const, arg: 'N', help: 'test digits (default 1000, the course\'s; at most 2000)' },
-  'eval-every': { type: 'string' as const, arg: 'N', help: 'accuracies every N iterations (default 10, the course\'s; 0: none)' },
+  'eval-every': { type: 'string' as const, arg: 'N', help: 'accuracies every N iterations (default 50, 2_8 25; the course\'s 10; 0: none)' },
   float32: { type: 'boolean' as const, help: 'float32 instead of float64' },
 };
 
