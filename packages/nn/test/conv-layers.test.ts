@@ -171,3 +171,25 @@ describe('layer shapes, defaults and errors', () => {
     expect(() => new Conv2d(1, 2, 3).forward(ones([1, 2, 5, 5]))).toThrow(ShapeError);
   });
 });
+
+describe('buffers in checkpoint files', () => {
+  it('an int32 buffer is saved as int32 and a BatchNorm round-trips through save/load', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { save, load } = await import('@tapegrad/core/node');
+    const bn = new BatchNorm2d(2);
+    bn.forward(tensor([[[[1]], [[2]]], [[[3]], [[7]]]]));
+    expect(bn.stateDict().numBatchesTracked).toEqual({ shape: [], dtype: 'int32', data: [1] });
+    const dir = mkdtempSync(join(tmpdir(), 'tapegrad-bn-'));
+    try {
+      save(join(dir, 'bn.ckpt'), { model: bn.stateDict() });
+      const copy = new BatchNorm2d(2);
+      copy.loadStateDict(load(join(dir, 'bn.ckpt')).model!);
+      expect(Array.from(copy.runningVar!.data)).toEqual(Array.from(bn.runningVar!.data));
+      expect(copy.numBatchesTracked!.item()).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
