@@ -15,6 +15,8 @@ import * as act from './ops/activation.js';
 import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import * as mm from './ops/matmul.js';
+import * as mth from './ops/math.js';
+import * as st from './ops/statistics.js';
 
 /** Nested arrays of numbers, any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -288,6 +290,70 @@ export class Tensor {
   logsumexp(axis?: Axis | null, keepdims = false): Tensor { return red.logsumexp(this, axis, keepdims); }
   argmax(axis?: number | null, keepdims = false): Tensor { return red.argmax(this, axis, keepdims); }
   argmin(axis?: number | null, keepdims = false): Tensor { return red.argmin(this, axis, keepdims); }
+
+  // ---- elementwise math (ops/math.ts) ----
+  floor(): Tensor { return mth.floor(this); }
+  ceil(): Tensor { return mth.ceil(this); }
+  round(): Tensor { return mth.round(this); }
+  trunc(): Tensor { return mth.trunc(this); }
+  sign(): Tensor { return mth.sign(this); }
+  sin(): Tensor { return mth.sin(this); }
+  cos(): Tensor { return mth.cos(this); }
+  tan(): Tensor { return mth.tan(this); }
+  asin(): Tensor { return mth.asin(this); }
+  acos(): Tensor { return mth.acos(this); }
+  atan(): Tensor { return mth.atan(this); }
+  sinh(): Tensor { return mth.sinh(this); }
+  cosh(): Tensor { return mth.cosh(this); }
+  asinh(): Tensor { return mth.asinh(this); }
+  acosh(): Tensor { return mth.acosh(this); }
+  atanh(): Tensor { return mth.atanh(this); }
+  reciprocal(): Tensor { return mth.reciprocal(this); }
+  rsqrt(): Tensor { return mth.rsqrt(this); }
+  log1p(): Tensor { return mth.log1p(this); }
+  expm1(): Tensor { return mth.expm1(this); }
+  log2(): Tensor { return mth.log2(this); }
+  log10(): Tensor { return mth.log10(this); }
+  exp2(): Tensor { return mth.exp2(this); }
+  erf(): Tensor { return mth.erf(this); }
+  erfc(): Tensor { return mth.erfc(this); }
+  /** atan2(this, x): the angle of the point (x, this). */
+  atan2(x: TensorLike): Tensor { return mth.atan2(this, x); }
+  mod(y: TensorLike): Tensor { return mth.mod(this, y); }
+  fmod(y: TensorLike): Tensor { return mth.fmod(this, y); }
+  floorDivide(y: TensorLike): Tensor { return mth.floorDivide(this, y); }
+  squaredDifference(y: TensorLike): Tensor { return mth.squaredDifference(this, y); }
+  logaddexp(y: TensorLike): Tensor { return mth.logaddexp(this, y); }
+
+  // ---- PyTorch's activations ----
+  leakyRelu(negativeSlope = 0.01): Tensor { return act.leakyRelu(this, negativeSlope); }
+  elu(alpha = 1): Tensor { return act.elu(this, alpha); }
+  selu(): Tensor { return act.selu(this); }
+  celu(alpha = 1): Tensor { return act.celu(this, alpha); }
+  softplus(beta = 1, threshold = 20): Tensor { return act.softplus(this, beta, threshold); }
+  logSigmoid(): Tensor { return act.logSigmoid(this); }
+  relu6(): Tensor { return act.relu6(this); }
+  hardtanh(min = -1, max = 1): Tensor { return act.hardtanh(this, min, max); }
+  hardSigmoid(): Tensor { return act.hardSigmoid(this); }
+  hardSwish(): Tensor { return act.hardSwish(this); }
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return act.gelu(this, approximate); }
+  silu(): Tensor { return act.silu(this); }
+  mish(): Tensor { return act.mish(this); }
+  prelu(weight: TensorLike): Tensor { return act.prelu(this, weight); }
+
+  // ---- statistics and scans (ops/statistics.ts) ----
+  prod(axis?: Axis | null, keepdims = false): Tensor { return st.prod(this, axis, keepdims); }
+  /** The variance, numpy's ddof = 0 by default. */
+  var(axis?: Axis | null, keepdims = false, ddof = 0): Tensor { return st.variance(this, axis, keepdims, ddof); }
+  std(axis?: Axis | null, keepdims = false, ddof = 0): Tensor { return st.std(this, axis, keepdims, ddof); }
+  norm(ord: st.NormOrd = 2, axis?: Axis | null, keepdims = false): Tensor { return st.norm(this, ord, axis, keepdims); }
+  median(axis?: Axis | null, keepdims = false): Tensor { return st.median(this, axis, keepdims); }
+  any(axis?: Axis | null, keepdims = false): Tensor { return st.any(this, axis, keepdims); }
+  all(axis?: Axis | null, keepdims = false): Tensor { return st.all(this, axis, keepdims); }
+  countNonzero(axis?: Axis | null, keepdims = false): Tensor { return st.countNonzero(this, axis, keepdims); }
+  cumsum(axis?: number | null): Tensor { return st.cumsum(this, axis); }
+  cumprod(axis?: number | null): Tensor { return st.cumprod(this, axis); }
+  logcumsumexp(axis?: number | null): Tensor { return st.logcumsumexp(this, axis); }
 
   // ---- matmul ----
   matmul(y: TensorLike): Tensor { return mm.matmul(this, y); }

@@ -28,7 +28,7 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
   return [asTensor(a, y.dtype), y];
 }
 
-type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
+export type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
 
 /** Which of x, y and out a rule reads: backward checks that none was modified in place since. */
 export type Saves = '' | 'x' | 'out' | 'x y' | 'x y out';
@@ -46,7 +46,7 @@ function picker(saves: Saves): (x: Tensor, y: Tensor | null, out: Tensor) => Ten
  * input's gradient is summed back to that input's shape (`sumTo`, whose own gradient
  * is `broadcastTo`). Rules are written as if x, y and out had the same shape.
  */
-function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule) {
+export function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule) {
   const pick = picker(saves);
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = operands(op, a, b);
