@@ -50,6 +50,12 @@ const METHODS = [
   'logsumexp', 'argmax', 'argmin', 'matmul', 'dot', 'reshape', 'flatten', 'transpose', 'T', 'mT', 'squeeze', 'unsqueeze',
   'broadcastTo', 'slice', 'takeAlongAxis', 'clone', 'detach', 'astype', 'toArray', 'item', 'toString', 'backward', 'fill_',
   'zero_', 'copy_', 'add_', 'sub_', 'mul_', 'div_', 'requiresGrad_', 'retainGrad', 'zeroGrad', 'bumpVersion',
+  // elementwise math, activations, statistics and scans
+  'floor', 'ceil', 'round', 'trunc', 'sign', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh',
+  'atanh', 'reciprocal', 'rsqrt', 'log1p', 'expm1', 'log2', 'log10', 'exp2', 'erf', 'erfc', 'atan2', 'mod', 'fmod',
+  'floorDivide', 'squaredDifference', 'logaddexp', 'leakyRelu', 'elu', 'selu', 'celu', 'softplus', 'logSigmoid', 'relu6',
+  'hardtanh', 'hardSigmoid', 'hardSwish', 'gelu', 'silu', 'mish', 'prelu', 'prod', 'var', 'std', 'norm', 'median', 'any',
+  'all', 'countNonzero', 'cumsum', 'cumprod', 'logcumsumexp',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
 /**
@@ -58,7 +64,7 @@ const GETTERS = new Set(['T', 'mT']);
  */
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
-  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad',
+  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'atan2', 'mod', 'prelu', 'norm', 'median', 'cumprod', 'logcumsumexp',
 ] as const;
 
 interface Call {
@@ -289,6 +295,15 @@ const STEPS: Step[] = [
   (t, r) => (t.ndim === 0 ? t : core.concat([t, t.mul(2)], axisOf(t, r)!)),
   (t, r) => core.stack([t, t.square()], r % (t.ndim + 1)),
   (t, r) => t.broadcastTo([1 + (r % 2), ...t.shape]),
+  (t) => t.sin(),
+  (t) => t.atan().erf(),
+  (t) => t.softplus().add(t.silu()).sub(t.gelu()),
+  (t, r, extra) => t.logaddexp(extra(partner(t.shape, r))).add(t.atan2(extra(partner(t.shape, r >> 3)).square().add(1))),
+  (t, r) => t.tanh().prod(axisOf(t, r), (r & 2) === 2),
+  (t, r) => t.var(axisOf(t, r), (r & 2) === 2),
+  (t, r) => (t.ndim === 0 ? t : t.cumsum(axisOf(t, r)!)),
+  (t, r) => (t.ndim === 0 ? t : t.logcumsumexp(axisOf(t, r)!)),
+  (t, r) => (t.ndim === 0 ? t : t.tanh().cumprod(axisOf(t, r)!)),
 ];
 
 interface Program {
