@@ -89,7 +89,7 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
 
 
 /** Only computes a gradient that some input needs: `need(y, () => …)`. */
-const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
+export const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
 
 // ---------------------------------------------------------------------------
 // Arithmetic

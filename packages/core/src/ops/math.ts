@@ -7,7 +7,7 @@
 import type { TypedArray } from '../dtype.js';
 import type { BinaryRow } from '../kernels.js';
 import type { Tensor } from '../tensor.js';
-import { binary, unary } from './elementwise.js';
+import { binary, need, unary } from './elementwise.js';
 
 /** A loop that applies `f` to every element (one call per element; the ops here are libm-bound anyway). */
 const map = (f: (v: number) => number) => (x: TypedArray, out: TypedArray): void => {
@@ -18,9 +18,6 @@ const map = (f: (v: number) => number) => (x: TypedArray, out: TypedArray): void
 const map2 = (f: (a: number, b: number) => number): BinaryRow => (x, xi, xs, y, yi, ys, out, oi, n) => {
   for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = f(x[xi]!, y[yi]!);
 };
-
-/** Only computes a gradient that some input needs. */
-const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
 
 /** The gradient of a piecewise-constant op: zero everywhere (undefined at the steps, where we also give 0). */
 const zero = (g: Tensor): Tensor => g._zerosLike();
@@ -229,9 +226,10 @@ export const erfc = unary('erfc', 'float', 'x', map(erfcScalar), (g, x) => g.mul
  * The angle of the point (x, y) from the x axis, in (−π, π], for `atan2(y, x)` (numpy's argument order).
  * @example atan2(tensor([1, -1]), tensor([0, 0])); // [1.57079633, -1.57079633]
  */
-export const atan2 = binary('atan2', 'float', 'x y', map2(Math.atan2), (g, y, x) => {
+export const atan2 = binary('atan2', 'float', 'x y', map2(Math.atan2), (g, x, y) => {
+  // NOTE: here x is the first operand (the ordinate): ∂/∂x = y / (x² + y²), ∂/∂y = −x / (x² + y²).
   const r2 = x.square().add(y.square());
-  return [need(y, () => g.mul(x).div(r2)), need(x, () => g.mul(y).div(r2).neg())];
+  return [need(x, () => g.mul(y).div(r2)), need(y, () => g.mul(x).div(r2).neg())];
 });
 
 /** numpy's remainder: fmod, moved into the divisor's sign; a zero result takes the divisor's sign. */

@@ -103,9 +103,13 @@ function checkDdof(op: string, ddof: unknown): number {
  * @example variance(tensor([1, 2, 3, 4])); // 1.25
  */
 export function variance(a: TensorLike, axis?: Axis | null, keepdims = false, ddof = 0): Tensor {
+  return varianceOf('var', a, axis, keepdims, ddof);
+}
+
+function varianceOf(op: string, a: TensorLike, axis: Axis | null | undefined, keepdims: boolean, ddof: unknown): Tensor {
   const x = asTensor(a);
-  const d = checkDdof('var', ddof);
-  const { axes, n } = plan('var', x, axis, keepdims);
+  const d = checkDdof(op, ddof);
+  const { axes, n } = plan(op, x, axis, keepdims);
   const xf = x.dtype === 'int32' ? x.astype('float64') : x;
   const centred = xf.sub(xf.mean(axes, true));
   return centred.square().sum(axes, keepdims).div(Math.max(n - d, 0));
@@ -117,9 +121,7 @@ export function variance(a: TensorLike, axis?: Axis | null, keepdims = false, dd
  * @example std(tensor([1, 2, 3, 4]), null, false, 1); // 1.29099445
  */
 export function std(a: TensorLike, axis?: Axis | null, keepdims = false, ddof = 0): Tensor {
-  checkDdof('std', ddof);
-  checkKeepdims('std', keepdims);
-  return variance(a, axis, keepdims, ddof).sqrt();
+  return varianceOf('std', a, axis, keepdims, ddof).sqrt();
 }
 
 /** The orders `norm` takes. */
@@ -135,8 +137,11 @@ export type NormOrd = number | 'fro';
  */
 export function norm(a: TensorLike, ord: NormOrd = 2, axis?: Axis | null, keepdims = false): Tensor {
   const x = asTensor(a);
-  const { axes, keepShape } = plan('norm', x, axis, keepdims);
+  const { axes, keepShape, n } = plan('norm', x, axis, keepdims);
   const xf = x.dtype === 'int32' ? x.astype('float64') : x;
+  if (n === 0 && (ord === Infinity || ord === -Infinity)) {
+    throw new ValueError(`norm: ord ${ord} over an empty axis of a tensor of shape ${fmt(x.shape)} has no ${ord > 0 ? 'max' : 'min'}imum`);
+  }
   if (ord === 1) return xf.abs().sum(axes, keepdims);
   if (ord === Infinity) return xf.abs().max(axes, keepdims);
   if (ord === -Infinity) return xf.abs().min(axes, keepdims);
