@@ -17,7 +17,7 @@ export {
 export { zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from './creation.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, clamp, where,
-  eq, ne, lt, le, gt, ge,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, isNaN, isFinite, isInf,
 } from './ops/elementwise.js';
 export {
   floor, ceil, round, trunc, sign, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,

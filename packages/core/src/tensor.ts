@@ -6,7 +6,7 @@
 import {
   _setToTensor, backward, bumpVersion, isGradEnabled, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
-import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, copyInto, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from './format.js';
 import { checkShape, fmt, sameShape, show, sizeOf, type Shape } from './shape.js';
@@ -60,8 +60,11 @@ export class Tensor {
   constructor(data: TypedArray, shape: Shape, trusted?: typeof TRUSTED) {
     // Ops build their outputs from arrays and shapes they made themselves: only user calls are checked.
     if (trusted !== TRUSTED) {
-      if (!isStorage(data)) throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array or Int32Array, got ${show(data)}`);
+      if (!isStorage(data) && !(data instanceof Uint8Array)) {
+        throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array, Int32Array or Uint8Array (bool), got ${show(data)}`);
+      }
       shape = checkShape('Tensor', shape);
+      if (data instanceof Uint8Array) checkBoolStorage(data);
       if (sizeOf(shape) !== data.length) {
         throw new ValueError(`Tensor: shape ${fmt(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`);
       }
@@ -92,7 +95,7 @@ export class Tensor {
   }
   set requiresGrad(on: boolean) {
     if (on && !isFloat(this.dtype)) {
-      throw new DTypeError(`requiresGrad: only float32 and float64 tensors can require grad, this one is ${this.dtype}`);
+      throw new DTypeError(`requiresGrad: only float32 and float64 tensors can require grad, this one is ${this.dtype} of shape ${fmt(this.shape)}`);
     }
     if (!on && this.node !== null) {
       throw new ValueError(`requiresGrad: cannot turn off grad on a tensor made by '${this.node.op}'; use detach()`);
@@ -162,13 +165,18 @@ export class Tensor {
       if (!sameShape(result.shape, this.shape)) {
         throw new ShapeError(`${op}: the result has shape ${fmt(result.shape)}, which does not fit in place into ${fmt(this.shape)}`);
       }
+      // As numpy's casting='same_kind': numbers do not go into bool storage (it would hold 2 or 255).
+      if (this.dtype === 'bool' && result.dtype !== 'bool') {
+        throw new DTypeError(`${op}: the result is ${result.dtype}, which cannot be stored in place into a bool tensor of shape ${fmt(this.shape)}`);
+      }
       this.data.set(result.data as ArrayLike<number>);
     });
   }
   /** Sets every element to `value`, in place. @example w.fill_(0); */
-  fill_(value: number): this {
-    if (typeof value !== 'number') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
-    return this.writeInPlace('fill_', () => this.data.fill(value));
+  fill_(value: number | boolean): this {
+    if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
+    const v = this.dtype === 'bool' ? (Number(value) !== 0 ? 1 : 0) : Number(value); // NaN fills a bool tensor with True, as numpy
+    return this.writeInPlace('fill_', () => this.data.fill(v));
   }
   /** Sets every element to 0, in place. @example w.zero_(); */
   zero_(): this {
@@ -197,9 +205,10 @@ export class Tensor {
 
 
   // ---- conversion ----
-  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`. */
+  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`; a bool tensor gives booleans. */
   toArray(): NestedArray {
-    const { data, shape } = this;
+    const { shape } = this;
+    const data: ArrayLike<number | boolean> = this.dtype === 'bool' ? Array.from(this.data, (v) => v !== 0) : this.data;
     if (shape.length === 0) return data[0]!;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = shape[dim]!;
@@ -212,7 +221,7 @@ export class Tensor {
     };
     return build(0, 0, data.length);
   }
-  /** The value of a one-element tensor as a number. */
+  /** The value of a one-element tensor as a number (a bool tensor gives 1 or 0; `toArray` gives true or false). */
   item(): number {
     if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
     return this.data[0]!;
@@ -234,7 +243,7 @@ export class Tensor {
   detach(): Tensor {
     return Tensor._of(this.data, this.shape);
   }
-  /** A copy in another dtype (differentiable between float dtypes). */
+  /** A copy in another dtype (differentiable between float dtypes); to bool: true where nonzero (NaN included). */
   astype(dtype: DType): Tensor {
     return shp.astype(this, dtype);
   }
@@ -273,6 +282,48 @@ export class Tensor {
   le(y: TensorLike): Tensor { return ew.le(this, y); }
   gt(y: TensorLike): Tensor { return ew.gt(this, y); }
   ge(y: TensorLike): Tensor { return ew.ge(this, y); }
+  /**
+   * True where both are nonzero (bool, no gradient).
+   * @example
+   *   tensor([true, false]).logicalAnd(true); // [ True False]
+   */
+  logicalAnd(y: TensorLike): Tensor { return ew.logicalAnd(this, y); }
+  /**
+   * True where either is nonzero (bool, no gradient).
+   * @example
+   *   x.lt(0).logicalOr(x.isNaN()); // negative or NaN
+   */
+  logicalOr(y: TensorLike): Tensor { return ew.logicalOr(this, y); }
+  /**
+   * True where exactly one is nonzero (bool, no gradient).
+   * @example
+   *   tensor([true, true]).logicalXor(tensor([true, false])); // [False  True]
+   */
+  logicalXor(y: TensorLike): Tensor { return ew.logicalXor(this, y); }
+  /**
+   * True where this is zero (bool, no gradient).
+   * @example
+   *   tensor([true, false]).logicalNot(); // [False  True]
+   */
+  logicalNot(): Tensor { return ew.logicalNot(this); }
+  /**
+   * True where an element is NaN (bool).
+   * @example
+   *   tensor([1, NaN]).isNaN(); // [False  True]
+   */
+  isNaN(): Tensor { return ew.isNaN(this); }
+  /**
+   * True where an element is neither NaN nor ±Infinity (bool).
+   * @example
+   *   tensor([1, Infinity]).isFinite(); // [ True False]
+   */
+  isFinite(): Tensor { return ew.isFinite(this); }
+  /**
+   * True where an element is ±Infinity (bool).
+   * @example
+   *   tensor([1, -Infinity]).isInf(); // [False  True]
+   */
+  isInf(): Tensor { return ew.isInf(this); }
 
   // ---- activation ----
   tanh(): Tensor { return act.tanh(this); }
@@ -396,9 +447,9 @@ export class Tensor {
   norm(ord: st.NormOrd = 2, axis?: Axis | null, keepdims = false): Tensor { return st.norm(this, ord, axis, keepdims); }
   /** The median over `axis`, numpy's (the mean of the middle two). @example tensor([3, 1, 4, 2]).median(); // 2.5 */
   median(axis?: Axis | null, keepdims = false): Tensor { return st.median(this, axis, keepdims); }
-  /** 1 where some value over `axis` is nonzero, else 0. @example tensor([0, 2]).any(); // 1 */
+  /** True where some value over `axis` is nonzero. @example tensor([0, 2]).any(); // true */
   any(axis?: Axis | null, keepdims = false): Tensor { return st.any(this, axis, keepdims); }
-  /** 1 where every value over `axis` is nonzero, else 0. @example tensor([0, 2]).all(); // 0 */
+  /** True where every value over `axis` is nonzero. @example tensor([0, 2]).all(); // false */
   all(axis?: Axis | null, keepdims = false): Tensor { return st.all(this, axis, keepdims); }
   /** How many values over `axis` are nonzero (int32). @example tensor([0, 2, 3]).countNonzero(); // 2 */
   countNonzero(axis?: Axis | null, keepdims = false): Tensor { return st.countNonzero(this, axis, keepdims); }
@@ -435,7 +486,7 @@ export class Tensor {
 // ---------------------------------------------------------------------------
 // Creation from user data
 
-function isStorage(data: unknown): data is TypedArray {
+function isStorage(data: unknown): data is Float64Array | Float32Array | Int32Array {
   return data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array;
 }
 
@@ -450,12 +501,31 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
+/** A user's Uint8Array as bool storage: it must hold only 0 and 1. */
+function checkBoolStorage(data: Uint8Array): void {
+  const bad = data.findIndex((v) => v > 1);
+  if (bad >= 0) throw new ValueError(`Tensor: a Uint8Array is bool storage and must hold only 0 and 1, found ${data[bad]} at flat index ${bad}`);
+}
+
+/** The first number or boolean in nested arrays (undefined when there is none): booleans alone make a bool tensor. */
+function firstLeaf(data: NestedArray): NestedArray | undefined {
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    if (cur.length === 0) return undefined;
+    cur = cur[0] as NestedArray;
+  }
+  return cur;
+}
+
 /** False for NaN, ±∞ and numbers that an Int32Array would wrap around. */
 function inInt32Range(v: number): boolean {
   return v >= -0x80000000 && v < 0x80000000;
 }
 
-function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArray): void {
+/** Thrown by fillFlat when booleans are followed by a number: the data is then read again as float64. */
+const MIXED = new Error('mixed booleans and numbers');
+
+function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArray, onlyBooleans = false): void {
   let k = 0;
   const visit = (v: NestedArray, dim: number): void => {
     if (dim === shape.length) {
@@ -463,6 +533,11 @@ function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArra
       const num = typeof v === 'boolean' ? (v ? 1 : 0) : v;
       if (typeof num !== 'number') {
         throw new ValueError(`${op}: data must be numbers, found ${v === null ? 'null' : typeof v} (${show(v)})`);
+      }
+      if (out instanceof Uint8Array) {
+        if (onlyBooleans && typeof v !== 'boolean') throw MIXED;
+        out[k++] = num !== 0 ? 1 : 0; // numpy's bool(v): NaN is True
+        return;
       }
       // NOTE: as numpy, NaN, ±∞ and values beyond int32 are refused rather than wrapped silently.
       if (out instanceof Int32Array && !inInt32Range(num)) throw new ValueError(`${op}: ${num} cannot be stored as int32`);
@@ -481,7 +556,7 @@ function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArra
 
 function checkDType(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${show(dtype)}; use 'float64', 'float32' or 'int32'`);
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${show(dtype)}; use 'float64', 'float32', 'int32' or 'bool'`);
   return dtype;
 }
 
@@ -493,21 +568,32 @@ export function checkOptions(op: string, options: unknown): { dtype: DType | und
   return { dtype: checkDType(op, dtype), requiresGrad: Boolean(requiresGrad) };
 }
 
-/** A copy of a typed array (any numeric kind) as `dtype`, or of its own kind when `dtype` is not given. */
+/**
+ * A copy of a typed array (any numeric kind) as `dtype`, or of its own kind when `dtype` is not given.
+ * NOTE: a bare Uint8Array is bytes (image pixels, say), not bool: it becomes float64 like other typed arrays.
+ */
 function fromTypedArray(op: string, data: ArrayBufferView, dtype: DType | undefined): TypedArray {
   if (data instanceof DataView || data instanceof BigInt64Array || data instanceof BigUint64Array) {
     throw new ArgumentError(`${op}: data must be numbers; a ${data.constructor.name} is not supported`);
   }
   const src = data as unknown as ArrayLike<number>;
   const arr = allocate(dtype ?? (isStorage(data) ? dtypeOf(data) : 'float64'), src.length);
-  arr.set(src);
+  copyInto(arr, src);
   return arr;
 }
 
-function fromNested(op: string, data: NestedArray, dtype: DType, shape: readonly number[] | undefined): Tensor {
+function fromNested(op: string, data: NestedArray, given: DType | undefined, shape: readonly number[] | undefined): Tensor {
   const inferred = inferShape(data);
-  const arr = allocate(dtype, sizeOf(inferred));
-  fillFlat(op, data, inferred, arr);
+  // Without a dtype: bool when the data are booleans only (numpy's rule), float64 otherwise.
+  const onlyBooleans = given === undefined && typeof firstLeaf(data) === 'boolean';
+  let arr = allocate(given ?? (onlyBooleans ? 'bool' : 'float64'), sizeOf(inferred));
+  try {
+    fillFlat(op, data, inferred, arr, onlyBooleans);
+  } catch (e) {
+    if (e !== MIXED) throw e;
+    arr = allocate('float64', sizeOf(inferred));
+    fillFlat(op, data, inferred, arr);
+  }
   // NOTE: a given shape may only re-read flat data (or a number); nested data keeps its own shape.
   if (shape !== undefined && inferred.length > 1 && fmt(shape) !== fmt(inferred)) {
     throw new ValueError(`${op}: shape ${fmt(shape)} does not match the data's shape ${fmt(inferred)}`);
@@ -534,12 +620,12 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
   if (data instanceof Tensor) {
-    out = withShape(op, fromTypedArray(op, data.data, dtype), shape ?? data.shape);
+    out = withShape(op, fromTypedArray(op, data.data, dtype ?? data.dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
     out = withShape(op, arr, shape ?? [arr.length]);
   } else if (typeof data === 'number' || typeof data === 'boolean' || Array.isArray(data)) {
-    out = fromNested(op, data as NestedArray, dtype ?? 'float64', shape);
+    out = fromNested(op, data as NestedArray, dtype, shape);
   } else {
     throw new ArgumentError(
       `${op}: data must be a number, nested arrays, a typed array or a Tensor, got ${data === null ? 'null' : typeof data}`,
@@ -551,14 +637,22 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
 
 /**
  * @internal Turns an op's argument into a tensor. A plain number takes the dtype of the
- * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32.
+ * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32;
+ * meeting bool, an integer is int32 and a fraction float64 (`true + 1.5` is 2.5). A plain
+ * boolean is a bool tensor, which promotes to whatever it meets.
  */
 export function asTensor(v: TensorLike, like?: DType): Tensor {
   if (v instanceof Tensor) return v;
-  if (typeof v === 'number' || typeof v === 'boolean') {
-    const num = Number(v);
+  if (typeof v === 'boolean') {
+    const arr = allocate('bool', 1);
+    arr[0] = v ? 1 : 0;
+    return new Tensor(arr, []);
+  }
+  if (typeof v === 'number') {
+    const num = v;
     const wholeInt32 = Number.isInteger(num) && inInt32Range(num);
-    const dtype: DType = like === undefined || (like === 'int32' && !wholeInt32) ? 'float64' : like;
+    const dtype: DType = like === undefined || (like === 'int32' && !wholeInt32) ? 'float64'
+      : like === 'bool' ? (wholeInt32 ? 'int32' : 'float64') : like;
     const arr = allocate(dtype, 1);
     arr[0] = num;
     return new Tensor(arr, []);

@@ -19,7 +19,7 @@ const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1e308, -1e308, 5e-324, 1e-300,
 const tensorArb: fc.Arbitrary<Tensor> = fc
   .record({
     shape: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
-    dtype: fc.constantFrom<DType>('float64', 'float64', 'float32', 'int32'),
+    dtype: fc.constantFrom<DType>('float64', 'float64', 'float32', 'int32', 'bool'),
     pool: fc.array(fc.oneof(fc.constantFrom(...SPECIAL), fc.double({ min: -10, max: 10, noNaN: true })), { minLength: 27, maxLength: 27 }),
     grad: fc.boolean(),
   })
@@ -27,7 +27,7 @@ const tensorArb: fc.Arbitrary<Tensor> = fc
     const n = shape.reduce((a, b) => a * b, 1);
     const data = pool.slice(0, n).map((v) => (dtype === 'int32' ? (Number.isFinite(v) ? Math.max(-1e9, Math.min(1e9, Math.trunc(v))) : 2) : v));
     const t = tensor(data, { dtype, shape });
-    return grad && dtype !== 'int32' ? t.requiresGrad_() : t;
+    return grad && (dtype === 'float64' || dtype === 'float32') ? t.requiresGrad_() : t;
   });
 
 /** Arguments as untyped JavaScript passes them: pool tensors, axes, shapes, numbers and junk. */
@@ -56,6 +56,7 @@ const METHODS = [
   'floorDivide', 'squaredDifference', 'logaddexp', 'leakyRelu', 'elu', 'selu', 'celu', 'softplus', 'logSigmoid', 'relu6',
   'hardtanh', 'hardSigmoid', 'hardSwish', 'gelu', 'silu', 'mish', 'prelu', 'prod', 'var', 'std', 'norm', 'median', 'any',
   'all', 'countNonzero', 'cumsum', 'cumprod', 'logcumsumexp',
+  'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isNaN', 'isFinite', 'isInf',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
 /**
@@ -65,6 +66,7 @@ const GETTERS = new Set(['T', 'mT']);
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
   'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'atan2', 'mod', 'prelu', 'norm', 'median', 'cumprod', 'logcumsumexp',
+  'logicalAnd', 'logicalNot', 'isNaN',
 ] as const;
 
 interface Call {
@@ -119,6 +121,8 @@ function runCall(call: Call, pool: Tensor[]): boolean {
   }
   if (result instanceof Tensor) {
     expect(result.data.length, describeCall(name, args)).toBe(result.shape.reduce((a, b) => a * b, 1));
+    // Bool storage holds only 0 and 1, whatever op made it.
+    if (result.dtype === 'bool') expect(result.data.every((v) => v <= 1), describeCall(name, args)).toBe(true);
     if (result.size <= 1000) pool.push(result);
   }
   return true;

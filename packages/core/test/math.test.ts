@@ -77,9 +77,9 @@ describe('piecewise-constant ops have a zero gradient', () => {
 });
 
 describe('edge values', () => {
-  it('any of an empty lane is 0, all of it 1, countNonzero 0; NaN counts as nonzero', () => {
-    expectValues(zeros([2, 0]).any(1), [0, 0], { dtype: 'float64' });
-    expectValues(zeros([2, 0]).all(1), [1, 1], { dtype: 'float64' });
+  it('any of an empty lane is false, all of it true, countNonzero 0; NaN counts as nonzero', () => {
+    expectValues(zeros([2, 0]).any(1), [0, 0], { dtype: 'bool' });
+    expectValues(zeros([2, 0]).all(1), [1, 1], { dtype: 'bool' });
     expectValues(zeros([2, 0]).countNonzero(1), [0, 0], { dtype: 'int32' });
     expectValues(tensor([0, NaN]).all(), 0);
     expectValues(tensor([0, NaN]).any(), 1);

@@ -134,7 +134,7 @@ export function leakyRelu(a: TensorLike, negativeSlope = 0.01): Tensor {
   const s = checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return unary('leakyRelu', 'float', 'x',
     (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v > 0 ? v : v * s; } },
-    (g, x) => { const p = positive(x); return g.mul(p.add(p.neg().add(1).mul(s))); })(a);
+    (g, x) => where(positive(x), g, g.mul(s)))(a);
 }
 
 /** alpha·(eˣ − 1) for x ≤ 0, through expm1 (accurate for tiny x). */

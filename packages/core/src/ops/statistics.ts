@@ -40,6 +40,12 @@ function lanes(x: Tensor, axes: readonly number[]): TypedArray {
   return perm.every((p, i) => p === i) ? x.data : transposeKernel(x.data, x.shape, perm, x.dtype);
 }
 
+/** bool data as int32, as numpy's prod, cumsum and cumprod give integers for bools. */
+const integers = (x: Tensor): Tensor => (x.dtype === 'bool' ? x.astype('int32') : x);
+
+/** Integer and bool data as float64, for the ops whose results are fractions. */
+const floats = (x: Tensor): Tensor => (x.dtype === 'int32' || x.dtype === 'bool' ? x.astype('float64') : x);
+
 /** An int32 result that does not fit is an error, never a wrapped number. */
 function checkInt32(op: string, v: number, what: string): void {
   if (v < INT32_MIN || v > INT32_MAX) {
@@ -57,7 +63,7 @@ function checkInt32(op: string, v: number, what: string): void {
  * @example prod(tensor([[1, 2], [3, 4]]), 1); // [2, 12]
  */
 export function prod(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
-  const x = asTensor(a);
+  const x = integers(asTensor(a));
   const { axes, keepShape, shape, n } = plan('prod', x, axis, keepdims);
   const data = lanes(x, axes);
   const count = n === 0 ? keepShape.reduce((p, d) => p * d, 1) : x.size / n;
@@ -110,7 +116,7 @@ function varianceOf(op: string, a: TensorLike, axis: Axis | null | undefined, ke
   const x = asTensor(a);
   const d = checkDdof(op, ddof);
   const { axes, n } = plan(op, x, axis, keepdims);
-  const xf = x.dtype === 'int32' ? x.astype('float64') : x;
+  const xf = floats(x);
   const centred = xf.sub(xf.mean(axes, true));
   return centred.square().sum(axes, keepdims).div(Math.max(n - d, 0));
 }
@@ -138,7 +144,7 @@ export type NormOrd = number | 'fro';
 export function norm(a: TensorLike, ord: NormOrd = 2, axis?: Axis | null, keepdims = false): Tensor {
   const x = asTensor(a);
   const { axes, keepShape, n } = plan('norm', x, axis, keepdims);
-  const xf = x.dtype === 'int32' ? x.astype('float64') : x;
+  const xf = floats(x);
   if (n === 0 && (ord === Infinity || ord === -Infinity)) {
     throw new ValueError(`norm: ord ${ord} over an empty axis of a tensor of shape ${fmt(x.shape)} has no ${ord > 0 ? 'max' : 'min'}imum`);
   }
@@ -146,7 +152,7 @@ export function norm(a: TensorLike, ord: NormOrd = 2, axis?: Axis | null, keepdi
   if (ord === Infinity) return xf.abs().max(axes, keepdims);
   if (ord === -Infinity) return xf.abs().min(axes, keepdims);
   if (ord === 0) {
-    const count = xf.ne(0).sum(axes, keepdims).detach();
+    const count = xf.ne(0).sum(axes, keepdims).astype(xf.dtype).detach();
     return record('norm', [xf], count, () => [xf._zerosLike()], []);
   }
   if (ord === 2 || ord === 'fro') {
@@ -206,13 +212,13 @@ export function median(a: TensorLike, axis?: Axis | null, keepdims = false): Ten
 // ---------------------------------------------------------------------------
 // any, all, countNonzero: no gradient
 
-function truth(op: 'any' | 'all' | 'countNonzero', dtype: (x: Tensor) => DType) {
+function truth(op: 'any' | 'all' | 'countNonzero', dtype: () => DType) {
   return (a: TensorLike, axis?: Axis | null, keepdims = false): Tensor => {
     const x = asTensor(a);
     const { axes, keepShape, shape, n } = plan(op, x, axis, keepdims);
     const data = lanes(x, axes);
     const count = keepShape.reduce((p, d) => p * d, 1);
-    const out = allocate(dtype(x), count);
+    const out = allocate(dtype(), count);
     for (let l = 0; l < count; l++) {
       let c = 0;
       for (let j = l * n; j < l * n + n; j++) if (data[j] !== 0) c++; // NaN counts as nonzero, as numpy
@@ -223,17 +229,15 @@ function truth(op: 'any' | 'all' | 'countNonzero', dtype: (x: Tensor) => DType) 
 }
 
 /**
- * 1 where some value over `axis` is nonzero (NaN counts), else 0; 0 for an empty lane. A 0/1 tensor
- * in x's float dtype, like the comparisons; no gradient.
- * @example any(tensor([[0, 1], [0, 0]]), 1); // [1, 0]
+ * True where some value over `axis` is nonzero (NaN counts), false for an empty lane; bool, no gradient.
+ * @example any(tensor([[0, 1], [0, 0]]), 1); // [True, False]
  */
-export const any = truth('any', (x) => floatOf(x.dtype));
+export const any = truth('any', () => 'bool');
 /**
- * 1 where every value over `axis` is nonzero, else 0; 1 for an empty lane. A 0/1 tensor in x's float
- * dtype, like the comparisons; no gradient.
- * @example all(tensor([[0, 1], [1, 1]]), 1); // [0, 1]
+ * True where every value over `axis` is nonzero, true for an empty lane; bool, no gradient.
+ * @example all(tensor([[0, 1], [1, 1]]), 1); // [False, True]
  */
-export const all = truth('all', (x) => floatOf(x.dtype));
+export const all = truth('all', () => 'bool');
 /**
  * How many values over `axis` are nonzero (NaN counts); int32, no gradient.
  * @example countNonzero(tensor([[0, 1], [2, 3]])); // 3
@@ -255,7 +259,7 @@ function scanAxis(op: string, x: Tensor, axis: number | null | undefined): [Tens
 
 /** The running sum, product or log-sum-exp along `axis`, from the end when `reverse`. */
 function scanKernel(op: string, kind: ScanKind, x: Tensor, axis: number, reverse: boolean): Tensor {
-  const dtype = kind === 'logsumexp' ? floatOf(x.dtype) : x.dtype;
+  const dtype = kind === 'logsumexp' ? floatOf(x.dtype) : x.dtype === 'bool' ? 'int32' : x.dtype;
   const od = allocate(dtype, x.size);
   const xd = x.data;
   const [outer, n, inner] = x.ndim === 0 ? [1, 1, 1] : around(x.shape, axis);
@@ -288,7 +292,7 @@ function scanSum(x: Tensor, axis: number, reverse: boolean): Tensor {
  * @example cumsum(tensor([1, 2, 3]), 0); // [1, 3, 6]
  */
 export function cumsum(a: TensorLike, axis?: number | null): Tensor {
-  const [x, ax] = scanAxis('cumsum', asTensor(a), axis);
+  const [x, ax] = scanAxis('cumsum', integers(asTensor(a)), axis);
   return scanSum(x, ax, false);
 }
 
@@ -299,7 +303,7 @@ export function cumsum(a: TensorLike, axis?: number | null): Tensor {
  * @example cumprod(tensor([1, 2, 3]), 0); // [1, 2, 6]
  */
 export function cumprod(a: TensorLike, axis?: number | null): Tensor {
-  const [x, ax] = scanAxis('cumprod', asTensor(a), axis);
+  const [x, ax] = scanAxis('cumprod', integers(asTensor(a)), axis);
   const out = scanKernel('cumprod', 'prod', x, ax, false);
   return record('cumprod', [x], out, (g) => {
     const zero = x.eq(0);
@@ -336,5 +340,5 @@ function scanLogSumExp(x: Tensor, axis: number, reverse: boolean): Tensor {
  */
 export function logcumsumexp(a: TensorLike, axis?: number | null): Tensor {
   const [x, ax] = scanAxis('logcumsumexp', asTensor(a), axis);
-  return scanLogSumExp(x.dtype === 'int32' ? x.astype('float64') : x, ax, false);
+  return scanLogSumExp(floats(x), ax, false);
 }
