@@ -96,6 +96,21 @@ describe('edge values', () => {
   });
 });
 
+describe('float32 stays float32', () => {
+  const unaryOps = ['floor', 'sin', 'tan', 'erf', 'erfc', 'rsqrt', 'leakyRelu', 'elu', 'selu', 'celu', 'softplus', 'logSigmoid',
+    'relu6', 'hardtanh', 'hardSigmoid', 'hardSwish', 'gelu', 'silu', 'mish', 'prod', 'var', 'std', 'norm', 'median'] as const;
+  const binaryOps = ['atan2', 'mod', 'fmod', 'floorDivide', 'squaredDifference', 'logaddexp', 'prelu'] as const;
+  const scans = ['cumsum', 'cumprod', 'logcumsumexp'] as const;
+  const fns = core as unknown as Record<string, (...a: unknown[]) => Tensor>;
+  it.each([...unaryOps, ...binaryOps, ...scans])('%s: result and gradient', (op) => {
+    const x = tensor([[0.5, 1.5], [2.5, 0.25]], { dtype: 'float32', requiresGrad: true });
+    const other = tensor([1.5, 0.75], { dtype: 'float32' });
+    const y = (binaryOps as readonly string[]).includes(op) ? fns[op]!(x, other) : (scans as readonly string[]).includes(op) ? fns[op]!(x, 1) : fns[op]!(x);
+    y.sum().backward();
+    expect([y.dtype, x.grad!.dtype]).toEqual(['float32', 'float32']);
+  });
+});
+
 describe('methods and functions are the same op', () => {
   it('var is exported under its contract name and as variance', () => {
     expect(core.var).toBe(core.variance);
