@@ -89,6 +89,11 @@ describe('edge values', () => {
     expectValues(tensor([1, 2]).var(null, false, 2), Infinity);
     expectValues(tensor([1, 1]).var(null, false, 2), NaN);
   });
+  it("norm 'fro' is the 2-norm over the axes: of a matrix, its Frobenius norm", () => {
+    // np.linalg.norm(np.array([[1., 2], [3, 4]]), 'fro')
+    expectValues(tensor([[1, 2], [3, 4]]).norm('fro'), 5.477225575051661);
+    expectValues(tensor([[1, 2], [3, 4]]).norm('fro', [0, 1], true), [[5.477225575051661]]);
+  });
   it('gelu, softplus and mish at large |x|; softplus is x itself above the threshold', () => {
     expectValues(core.softplus(tensor([20, 20.5, -800])), [20.000000002061153, 20.5, 0]);
     expectValues(core.mish(tensor([800, -800])), [800, -0]);
