@@ -59,14 +59,11 @@ const METHODS = [
   'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isNaN', 'isFinite', 'isInf',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
-/**
- * Top-level functions (tensors and junk alike as arguments). NOTE: not `gradients`: it throws
- * TypeErrors on junk `inputs`, and autograd.ts is being changed by others (reported, not fixed here).
- */
+/** Top-level functions (tensors and junk alike as arguments). */
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
-  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'atan2', 'mod', 'prelu', 'norm', 'median', 'cumprod', 'logcumsumexp',
-  'logicalAnd', 'logicalNot', 'isNaN',
+  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients', 'atan2', 'mod', 'prelu', 'norm', 'median', 'cumprod',
+  'logcumsumexp', 'variance', 'logicalAnd', 'logicalNot', 'isNaN',
 ] as const;
 
 interface Call {

@@ -78,7 +78,7 @@ describe('Optimizer.step', () => {
     const p = tensor([[1, 2], [3, 4]], { requiresGrad: true });
     const opt = new SGD([p]);
     p.grad = tensor([1, 2, 3]);
-    expect(() => opt.step()).toThrow(new ShapeError('SGD.step: the gradient of param[0] has shape [3], the parameter [2, 2]'));
+    expect(() => opt.step()).toThrow(new ShapeError('SGD.step: the gradient of param[0] has shape [3], the parameter [2,2]'));
   });
 
   it('updates in place, off the tape: the parameter stays a leaf that requires grad', () => {

@@ -2,14 +2,16 @@
  * Activations: the course's step, sigmoid and ReLU, tanh, and the output layer's
  * softmax / log-softmax along an axis. Forward loop and gradient rule side by side.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf, type TypedArray } from '../dtype.js';
-import { ArgumentError, IndexError, ShapeError, ValueError } from '../errors.js';
-import { around } from '../kernels.js';
-import { fmt, normAxis, show } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf, type TypedArray } from '../tape/dtype.js';
+import { ArgumentError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
+import { around } from '../kernels/loops.js';
+import { normAxis } from '../tape/shapes.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { unary, where } from './elementwise.js';
-import { erf, erfScalar } from './math.js';
+import { erfScalar } from '../kernels/special.js';
+import { erf } from './math.js';
 
 /**
  * 1 / (1 + e⁻ˣ), computed without overflow for large |x|. NOTE: the rule saves the output: σ' = σ(1 − σ).

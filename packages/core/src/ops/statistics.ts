@@ -3,14 +3,15 @@
  * countNonzero), all over `axis?` (all axes when omitted) with numpy's `keepdims`, and the scans
  * cumsum, cumprod, logcumsumexp along one axis. Forward kernel and gradient rule side by side.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf, type DType, type TypedArray } from '../dtype.js';
-import { ArgumentError, IndexError, ValueError } from '../errors.js';
-import { around, transposeKernel } from '../kernels.js';
-import { fmt, normAxes, normAxis, show } from '../shape.js';
-import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf, type DType, type TypedArray } from '../tape/dtype.js';
+import { ArgumentError, IndexError, ValueError } from '../tape/errors.js';
+import { around, transposeKernel } from '../kernels/loops.js';
+import { logAddExp } from '../kernels/special.js';
+import { normAxes, normAxis } from '../tape/shapes.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type Axis, type TensorLike } from '../tape/tensor.js';
 import { where } from './elementwise.js';
-import { logAddExp } from './math.js';
 import { takeAlongAxis } from './shape.js';
 
 const INT32_MIN = -0x80000000;

@@ -10,8 +10,6 @@ export type FloatDType = 'float64' | 'float32';
 /** Storage: bool tensors keep 0 or 1 in a Uint8Array. */
 export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
-export const DTYPES: readonly DType[] = ['float64', 'float32', 'int32', 'bool'];
-
 export function isDType(d: unknown): d is DType {
   return d === 'float64' || d === 'float32' || d === 'int32' || d === 'bool';
 }
@@ -22,8 +20,8 @@ export function isFloat(d: DType): d is FloatDType {
 
 /** Zeroed storage; a size beyond what the engine can allocate is a ValueError, not a RangeError. */
 // Small arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
-// backing store of its own, which costs 0.4–4 µs; a view into an existing buffer costs
-// ~50 ns. The tape makes many small tensors, so this is most of its per-op overhead.
+// backing store of its own, many times dearer than a view into an existing buffer, and the
+// tape makes many small tensors (measurements: bench/results/design-measurements.md).
 // NOTE: slabs are bump-allocated and never reused (fresh memory is zero, as a new array
 // would be); a slab is freed when the last array in it is.
 const SLAB_BYTES = 64 * 1024;

@@ -4,19 +4,20 @@
  * Every op is also a method here; the ops themselves live in ops/, grouped by family.
  */
 import {
-  _setToTensor, backward, bumpVersion, isGradEnabled, noGrad, record, versionOf, type BackwardOptions, type Node,
+  TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
 import { allocate, copyInto, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
-import { formatRepr, formatTensor } from './format.js';
-import { checkShape, fmt, sameShape, show, sizeOf, type Shape } from './shape.js';
-import * as ew from './ops/elementwise.js';
-import * as act from './ops/activation.js';
-import * as red from './ops/reduce.js';
-import * as shp from './ops/shape.js';
-import * as mm from './ops/matmul.js';
-import * as mth from './ops/math.js';
-import * as st from './ops/statistics.js';
+import { formatRepr, formatTensor } from '../numpy/print.js';
+import { checkShape, sameShape, sizeOf, type Shape } from './shapes.js';
+import { fmt, show } from './messages.js';
+import * as ew from '../ops/elementwise.js';
+import * as act from '../ops/activation.js';
+import * as red from '../ops/reduce.js';
+import * as shp from '../ops/shape.js';
+import * as mm from '../ops/matmul.js';
+import * as mth from '../ops/math.js';
+import * as st from '../ops/statistics.js';
 
 /** Nested arrays of numbers, any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -47,8 +48,6 @@ export class Tensor {
   name: string | undefined = undefined;
   /** @internal */
   retainsGrad = false;
-  /** @internal lets autograd recognise tensors without importing this module. */
-  readonly _isTensor = true;
   private _requiresGrad = false;
 
   /**
@@ -77,6 +76,11 @@ export class Tensor {
   /** @internal An op's output: `data` and `shape` are the op's own, fresh and already consistent. */
   static _of(data: TypedArray, shape: Shape): Tensor {
     return new Tensor(data, shape, TRUSTED);
+  }
+
+  /** The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
+  get [TENSOR_BRAND](): true {
+    return true;
   }
 
   get ndim(): number {
@@ -619,7 +623,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const { dtype, requiresGrad } = checkOptions(op, options);
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
-  if (data instanceof Tensor) {
+  if (isTensor(data)) {
     out = withShape(op, fromTypedArray(op, data.data, dtype ?? data.dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
@@ -642,7 +646,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
  * boolean is a bool tensor, which promotes to whatever it meets.
  */
 export function asTensor(v: TensorLike, like?: DType): Tensor {
-  if (v instanceof Tensor) return v;
+  if (isTensor(v)) return v;
   if (typeof v === 'boolean') {
     const arr = allocate('bool', 1);
     arr[0] = v ? 1 : 0;
@@ -659,5 +663,3 @@ export function asTensor(v: TensorLike, like?: DType): Tensor {
   }
   return tensor(v);
 }
-
-_setToTensor((v) => asTensor(v as TensorLike));
