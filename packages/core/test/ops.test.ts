@@ -34,6 +34,7 @@ const INTERNAL: Record<string, string> = {
   binary: 'the builder of broadcasting binary ops, shared with math',
   need: "a rule's guard (compute a gradient only for an input that requires grad), shared with math",
   matmulT: "matmul with transposed operands, for matmul's own rule and the nn layers' fast paths",
+  pair: "the convolution and pooling ops' reading of a size given as a number or one per spatial axis",
 };
 
 /** Ops that are functions only, each with its reason. */
@@ -43,6 +44,11 @@ const FUNCTION_ONLY: Record<string, string> = {
   oneHot: 'builds a tensor from int32 class indices; not an operation on a tensor of values',
   sumTo: "the broadcasting rules' helper (a gradient summed back to an input's shape), exported for custom rules",
   variance: "the function name of the method `var` (`var` is a reserved word: `import { var }` cannot be written; the package also exports it as `var`)",
+  ...Object.fromEntries([
+    'conv2d', 'conv1d', 'convTranspose2d', 'convTranspose1d', 'maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d', 'adaptiveAvgPool2d',
+    'batchNorm', 'layerNorm', 'dropout', 'embedding', 'fold',
+  ].map((name) => [name, "PyTorch has it in torch.nn.functional only, not as a Tensor method"])),
+  unfold: "PyTorch's Tensor.unfold is another operation (one axis' sliding windows); F.unfold is a function",
 };
 
 /** Ops whose output is off the tape, each with its reason. */
@@ -106,6 +112,19 @@ const SAMPLES: Record<string, Sample> = {
   // values that cross the bounds when modified, so that reading x shows in the gradient
   hardtanh: { inputs: () => [x23()], call: (x) => core.hardtanh(x!, 0.5, 1.2) },
   hardSigmoid: { inputs: () => [leaf(grid([2, 3], 0, 2.5))], call: (x) => core.hardSigmoid(x!) },
+  conv2d: { inputs: () => [leaf(grid([2, 2, 4, 3])), leaf(grid([3, 2, 2, 2], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.conv2d(x!, w!, b!, { padding: [1, 0] }) },
+  conv1d: { inputs: () => [leaf(grid([2, 2, 5])), leaf(grid([3, 2, 2], 1))], call: (x, w) => core.conv1d(x!, w!, null, { stride: 2 }) },
+  convTranspose2d: { inputs: () => [leaf(grid([1, 2, 3, 3])), leaf(grid([2, 3, 2, 2], 1))], call: (x, w) => core.convTranspose2d(x!, w!, null, { stride: 2 }) },
+  convTranspose1d: { inputs: () => [leaf(grid([1, 2, 3])), leaf(grid([2, 3, 2], 1))], call: (x, w) => core.convTranspose1d(x!, w!) },
+  unfold: { inputs: () => [leaf(grid([1, 2, 3, 3]))], call: (x) => core.unfold(x!, 2) },
+  fold: { inputs: () => [leaf(grid([1, 8, 4]))], call: (x) => core.fold(x!, [3, 3], 2) },
+  maxPool2d: { inputs: () => [leaf(grid([1, 2, 4, 4]))], call: (x) => core.maxPool2d(x!, 2) },
+  avgPool2d: { inputs: () => [leaf(grid([1, 2, 4, 4]))], call: (x) => core.avgPool2d(x!, 2, { stride: 1 }) },
+  adaptiveAvgPool2d: { inputs: () => [leaf(grid([1, 2, 4, 5]))], call: (x) => core.adaptiveAvgPool2d(x!, [3, 2]) },
+  batchNorm: { inputs: () => [x23(), leaf(grid([3], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.batchNorm(x!, null, null, w!, b!, { training: true }) },
+  layerNorm: { inputs: () => [x23(), leaf(grid([3], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.layerNorm(x!, [3], w!, b!) },
+  dropout: { inputs: () => [x23()], call: (x) => core.dropout(x!, 0.5, { generator: new core.Generator(1) }) },
+  embedding: { inputs: () => [idx([2, 0, 0, 1], [2, 2]), leaf(grid([3, 2]))], call: (i, w) => core.embedding(i!, w!) },
 };
 
 // ---------------------------------------------------------------------------
