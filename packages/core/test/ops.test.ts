@@ -53,15 +53,12 @@ const FUNCTION_ONLY: Record<string, string> = {
 
 /** Ops whose output is off the tape, each with its reason. */
 const NOT_DIFFERENTIABLE: Record<string, string> = {
-  eq: 'a comparison: 0/1, no gradient',
-  ne: 'a comparison: 0/1, no gradient',
-  lt: 'a comparison: 0/1, no gradient',
-  le: 'a comparison: 0/1, no gradient',
-  gt: 'a comparison: 0/1, no gradient',
-  ge: 'a comparison: 0/1, no gradient',
-  argmax: 'int32 indices',
-  argmin: 'int32 indices',
-  oneHot: 'made from int32 indices',
+  eq: 'a comparison: bool, no gradient',
+  ne: 'a comparison: bool, no gradient',
+  lt: 'a comparison: bool, no gradient',
+  le: 'a comparison: bool, no gradient',
+  gt: 'a comparison: bool, no gradient',
+  ge: 'a comparison: bool, no gradient',
   logicalAnd: 'a logical op: bool, no gradient',
   logicalOr: 'a logical op: bool, no gradient',
   logicalXor: 'a logical op: bool, no gradient',
@@ -69,6 +66,9 @@ const NOT_DIFFERENTIABLE: Record<string, string> = {
   isNaN: 'a predicate: bool, no gradient',
   isFinite: 'a predicate: bool, no gradient',
   isInf: 'a predicate: bool, no gradient',
+  argmax: 'int32 indices',
+  argmin: 'int32 indices',
+  oneHot: 'made from int32 indices',
   any: 'a bool reduction: no gradient',
   all: 'a bool reduction: no gradient',
   countNonzero: 'int32 counts',
@@ -93,7 +93,7 @@ const idx = (data: number[], shape: number[]) => tensor(data, { dtype: 'int32', 
 
 /** Sample calls for ops that are not simply `op(x)` or `op(x, y)` on float64 [2,3]. */
 const SAMPLES: Record<string, Sample> = {
-  where: { inputs: () => [tensor([[1, 0, 1], [0, 0, 1]]), x23(), y23()], call: (c, a, b) => core.where(c!, a!, b!) },
+  where: { inputs: () => [tensor([[true, false, true], [false, false, true]]), x23(), y23()], call: (c, a, b) => core.where(c!, a!, b!) },
   clamp: { inputs: () => [x23()], call: (x) => core.clamp(x!, 0.6, 1.2) },
   matmul: { inputs: () => [x23(), leaf(grid([3, 2], 2))], call: (x, y) => core.matmul(x!, y!) },
   dot: { inputs: () => [x23(), leaf(grid([3, 2], 2))], call: (x, y) => core.dot(x!, y!) },
@@ -175,6 +175,7 @@ function hasMethod(name: string): boolean {
 /** A change that any rule reading the tensor would notice: floats flip sign and scale, indices reverse. */
 function modify(t: Tensor): void {
   if (t.dtype === 'int32') t.data.reverse();
+  else if (t.dtype === 'bool') for (let i = 0; i < t.data.length; i++) t.data[i] = 1 - t.data[i]!;
   else for (let i = 0; i < t.data.length; i++) t.data[i] = -1.3 * t.data[i]! + 0.1;
 }
 
