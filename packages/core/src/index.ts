@@ -46,6 +46,14 @@ export { batchNorm, layerNorm, dropout, type BatchNormOptions, type DropoutOptio
 export {
   reshape, transpose, mT, squeeze, unsqueeze, broadcastTo, concat, stack, slice, takeAlongAxis, oneHot, clone, astype,
 } from './ops/shape.js';
+export { take, indexAdd, putAlongAxis, maskedFill, nonzero, booleanMask } from './ops/indexing.js';
+export {
+  tile, repeat, pad, split, unstack, flip, roll, swapaxes, moveaxis, tril, triu, diag, trace, outer, type PadOptions, type PadMode,
+} from './ops/arrange.js';
+export { sort, argsort, topk, type SortOptions, type TopkOptions } from './ops/sort.js';
+export { einsum } from './ops/einsum.js';
+export { isclose, allclose, type CloseOptions } from './ops/close.js';
+export { customGrad, type CustomGradResult, type CustomGradOptions } from './tape/custom.js';
 export { numericalGradient, gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckWorst } from './debug/numerical.js';
 export {
   Generator, globalGenerator, getGlobalGenerator, manualSeed, rand, randn, randint, permutation, choice, uniform, normal,

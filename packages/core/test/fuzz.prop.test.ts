@@ -56,6 +56,9 @@ const METHODS = [
   'floorDivide', 'squaredDifference', 'logaddexp', 'leakyRelu', 'elu', 'selu', 'celu', 'softplus', 'logSigmoid', 'relu6',
   'hardtanh', 'hardSigmoid', 'hardSwish', 'gelu', 'silu', 'mish', 'prelu', 'prod', 'var', 'std', 'norm', 'median', 'any',
   'all', 'countNonzero', 'cumsum', 'cumprod', 'logcumsumexp',
+  'take', 'indexAdd', 'putAlongAxis', 'maskedFill', 'nonzero', 'booleanMask', 'tile', 'repeat', 'pad', 'split', 'unstack',
+  'flip', 'roll', 'swapaxes', 'moveaxis', 'tril', 'triu', 'diag', 'trace', 'outer', 'concat', 'stack', 'sort', 'argsort',
+  'topk', 'einsum', 'isclose', 'allclose',
   'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isNaN', 'isFinite', 'isInf',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
@@ -66,6 +69,7 @@ const FUNCTIONS = [
   'logcumsumexp', 'variance', 'logicalAnd', 'logicalNot', 'isNaN',
   'conv2d', 'conv1d', 'convTranspose2d', 'convTranspose1d', 'unfold', 'fold', 'maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d',
   'adaptiveAvgPool2d', 'batchNorm', 'layerNorm', 'dropout', 'embedding',
+  'take', 'einsum', 'split', 'isclose', 'allclose', 'customGrad',
 ] as const;
 
 interface Call {
@@ -307,6 +311,12 @@ const STEPS: Step[] = [
   (t, r) => (t.ndim === 0 ? t : t.cumsum(axisOf(t, r)!)),
   (t, r) => (t.ndim === 0 ? t : t.logcumsumexp(axisOf(t, r)!)),
   (t, r) => (t.ndim === 0 ? t : t.tanh().cumprod(axisOf(t, r)!)),
+  (t, r) => (t.ndim === 0 ? t.take([0, 0]) : t.take([r % t.shape[0]!, 0, -1], 0)),
+  (t, r) => t.flip(axisOf(t, r)),
+  (t, r) => t.roll((r % 5) - 2, axisOf(t, r)),
+  (t, r) => t.tile([1 + (r % 2), 1]),
+  (t, r) => t.pad(r % 3, { mode: (['constant', 'reflect', 'edge'] as const)[r % 3] }),
+  (t, r, extra) => (t.ndim === 0 ? t : core.einsum('...i,ij->...j', t, extra([t.shape.at(-1)!, 1 + (r % 3)]))),
   // Convolution, pooling and normalisation where the fuzzer's shapes (≤ 3 axes) fit them.
   (t, r, extra) => (t.ndim !== 3 ? t : core.conv1d(t, extra([1 + (r % 2), t.shape[1]!, 1 + (r % t.shape[2]!)]), null, { padding: r & 8 ? 'same' : 0 })),
   (t, r, extra) => (t.ndim !== 3 ? t : core.conv2d(t, extra([2, t.shape[0]!, 1, 1 + (r % t.shape[2]!)]), extra([2]), { padding: [r & 4 ? 1 : 0, 0] })),

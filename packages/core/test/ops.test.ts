@@ -39,8 +39,6 @@ const INTERNAL: Record<string, string> = {
 
 /** Ops that are functions only, each with its reason. */
 const FUNCTION_ONLY: Record<string, string> = {
-  concat: 'takes a list of tensors, none of them special (numpy: np.concatenate, no method)',
-  stack: 'takes a list of tensors, none of them special (numpy: np.stack, no method)',
   oneHot: 'builds a tensor from int32 class indices; not an operation on a tensor of values',
   sumTo: "the broadcasting rules' helper (a gradient summed back to an input's shape), exported for custom rules",
   variance: "the function name of the method `var` (`var` is a reserved word: `import { var }` cannot be written; the package also exports it as `var`)",
@@ -69,6 +67,10 @@ const NOT_DIFFERENTIABLE: Record<string, string> = {
   argmax: 'int32 indices',
   argmin: 'int32 indices',
   oneHot: 'made from int32 indices',
+  nonzero: 'int32 positions',
+  argsort: 'int32 indices',
+  isclose: 'a comparison: bool, no gradient',
+  allclose: 'a JavaScript boolean',
   any: 'a bool reduction: no gradient',
   all: 'a bool reduction: no gradient',
   countNonzero: 'int32 counts',
@@ -125,6 +127,22 @@ const SAMPLES: Record<string, Sample> = {
   layerNorm: { inputs: () => [x23(), leaf(grid([3], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.layerNorm(x!, [3], w!, b!) },
   dropout: { inputs: () => [x23()], call: (x) => core.dropout(x!, 0.5, { generator: new core.Generator(1) }) },
   embedding: { inputs: () => [idx([2, 0, 0, 1], [2, 2]), leaf(grid([3, 2]))], call: (i, w) => core.embedding(i!, w!) },
+  take: { inputs: () => [x23(), idx([1, 0, 1], [3])], call: (x, i) => core.take(x!, i!, 0) },
+  indexAdd: { inputs: () => [x23(), idx([2, 0], [2]), leaf(grid([2, 2], 4))], call: (x, i, s) => core.indexAdd(x!, 1, i!, s!) },
+  putAlongAxis: { inputs: () => [x23(), idx([2, 0], [2, 1]), leaf(grid([2, 1], 4))], call: (x, i, v) => core.putAlongAxis(x!, i!, v!, 1) },
+  maskedFill: { inputs: () => [x23(), idx([1, 0, 0, 0, 1, 1], [2, 3])], call: (x, m) => core.maskedFill(x!, m!, 0.5) },
+  booleanMask: { inputs: () => [x23(), idx([1, 0], [2])], call: (x, m) => core.booleanMask(x!, m!) },
+  tile: { inputs: () => [x23()], call: (x) => core.tile(x!, [2, 1]) },
+  repeat: { inputs: () => [x23()], call: (x) => core.repeat(x!, [1, 0, 2], 1) },
+  pad: { inputs: () => [x23()], call: (x) => core.pad(x!, [[0, 1], [2, 1]], { mode: 'reflect' }) },
+  split: { inputs: () => [x23()], call: (x) => core.split(x!, [1], 1)[1]! },
+  unstack: { inputs: () => [x23()], call: (x) => core.unstack(x!, 1)[2]! },
+  roll: { inputs: () => [x23()], call: (x) => core.roll(x!, 1, 1) },
+  swapaxes: { inputs: () => [x23()], call: (x) => core.swapaxes(x!, 0, 1) },
+  moveaxis: { inputs: () => [x23()], call: (x) => core.moveaxis(x!, 0, -1) },
+  topk: { inputs: () => [x23()], call: (x) => core.topk(x!, 2, 1).values },
+  einsum: { inputs: () => [x23(), y23()], call: (x, y) => core.einsum('ij,kj->ik', x!, y!) },
+  allclose: { inputs: () => [x23(), y23()], call: (x, y) => tensor(core.allclose(x!, y!) ? 1 : 0) },
 };
 
 // ---------------------------------------------------------------------------

@@ -18,6 +18,11 @@ import * as shp from '../ops/shape.js';
 import * as mm from '../ops/matmul.js';
 import * as mth from '../ops/math.js';
 import * as st from '../ops/statistics.js';
+import * as idx from '../ops/indexing.js';
+import * as arr from '../ops/arrange.js';
+import * as srt from '../ops/sort.js';
+import * as ein from '../ops/einsum.js';
+import * as cls from '../ops/close.js';
 
 /** Nested arrays of numbers, any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -485,6 +490,77 @@ export class Tensor {
     return shp.slice(this, axis, start, end, step);
   }
   takeAlongAxis(indices: TensorLike, axis: number): Tensor { return shp.takeAlongAxis(this, indices, axis); }
+  /** Joins this tensor and `others` along `axis`. @example a.concat([b], 0); // concat([a, b], 0) */
+  concat(others: TensorLike | readonly TensorLike[], axis = 0): Tensor { return shp.concat([this, ...listOf(others)], axis); }
+  /** Stacks this tensor and `others` along a new `axis`. @example a.stack([b]); // stack([a, b]) */
+  stack(others: TensorLike | readonly TensorLike[], axis = 0): Tensor { return shp.stack([this, ...listOf(others)], axis); }
+  /** Repeated along each axis (numpy's `tile`). @example tensor([1, 2]).tile(2); // [1, 2, 1, 2] */
+  tile(reps: number | readonly number[]): Tensor { return arr.tile(this, reps); }
+  /** Each element or slice repeated (numpy's `repeat`). @example tensor([1, 2]).repeat(2); // [1, 1, 2, 2] */
+  repeat(repeats: number | readonly number[], axis?: number | null): Tensor { return arr.repeat(this, repeats, axis); }
+  /** Padded (numpy's `pad`: 'constant', 'reflect', 'edge'). @example tensor([1, 2]).pad(1); // [0, 1, 2, 0] */
+  pad(padWidth: number | readonly number[] | readonly (readonly number[])[], options?: arr.PadOptions): Tensor { return arr.pad(this, padWidth, options); }
+  /** Cut into parts along `axis` (numpy's `split`). @example arange(6).split(3); // three tensors of 2 */
+  split(indicesOrSections: number | readonly number[], axis = 0): Tensor[] { return arr.split(this, indicesOrSections, axis); }
+  /** The slices along `axis`, that axis removed. @example x.unstack(); // x's rows */
+  unstack(axis = 0): Tensor[] { return arr.unstack(this, axis); }
+  /** Reversed along `axis` (every axis when omitted). @example tensor([1, 2, 3]).flip(); // [3, 2, 1] */
+  flip(axis?: Axis | null): Tensor { return arr.flip(this, axis); }
+  /** Rolled by `shift` along `axis` (numpy's `roll`). @example tensor([1, 2, 3]).roll(1); // [3, 1, 2] */
+  roll(shift: number | readonly number[], axis?: Axis | null): Tensor { return arr.roll(this, shift, axis); }
+  /** Axes a and b exchanged. @example ones([2, 3, 4]).swapaxes(0, 2); // shape [4, 3, 2] */
+  swapaxes(a: number, b: number): Tensor { return arr.swapaxes(this, a, b); }
+  /** Axes moved to new positions (numpy's `moveaxis`). @example ones([2, 3, 4]).moveaxis(0, -1); // shape [3, 4, 2] */
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor { return arr.moveaxis(this, source, destination); }
+  /** The lower triangle (on and below diagonal k). @example ones([2, 2]).tril(); // [[1, 0], [1, 1]] */
+  tril(k = 0): Tensor { return arr.tril(this, k); }
+  /** The upper triangle (on and above diagonal k). @example ones([2, 2]).triu(); // [[1, 1], [0, 1]] */
+  triu(k = 0): Tensor { return arr.triu(this, k); }
+  /** numpy's `diag`: 1-d to a diagonal matrix, 2-d to its diagonal. @example tensor([[1, 2], [3, 4]]).diag(); // [1, 4] */
+  diag(k = 0): Tensor { return arr.diag(this, k); }
+  /** The sum of diagonal k of a matrix. @example tensor([[1, 2], [3, 4]]).trace(); // 5 */
+  trace(k = 0): Tensor { return arr.trace(this, k); }
+  /** The outer product with y (both flattened). @example tensor([1, 2]).outer(tensor([3, 4])); // [[3, 4], [6, 8]] */
+  outer(y: TensorLike): Tensor { return arr.outer(this, y); }
+
+  // ---- indexing ----
+  /** Slices along `axis` (numpy's `take`; flattened when omitted). @example x.take([2, 0], 0); // rows 2 and 0 */
+  take(indices: TensorLike, axis?: number | null): Tensor { return idx.take(this, indices, axis); }
+  /** A copy with `source`'s slices added at `indices` along `axis`. @example zeros([3]).indexAdd(0, [0, 0], tensor([1, 2])); // [3, 0, 0] */
+  indexAdd(axis: number, indices: TensorLike, source: TensorLike): Tensor { return idx.indexAdd(this, axis, indices, source); }
+  /** A copy with `values` written at `indices` along `axis`. @example zeros([1, 3]).putAlongAxis(tensor([[1]]), 5, 1); // [[0, 5, 0]] */
+  putAlongAxis(indices: TensorLike, values: TensorLike, axis: number): Tensor { return idx.putAlongAxis(this, indices, values, axis); }
+  /** `value` where the mask is nonzero. @example tensor([1, 2]).maskedFill(tensor([0, 1]), 0); // [1, 0] */
+  maskedFill(mask: TensorLike, value: number): Tensor { return idx.maskedFill(this, mask, value); }
+  /** The positions of nonzero elements, [count, ndim] int32. @example tensor([0, 3, 4]).nonzero(); // [[1], [2]] */
+  nonzero(): Tensor { return idx.nonzero(this); }
+  /** numpy's `x[mask]`. @example tensor([1, 2, 3]).booleanMask(tensor([1, 0, 1])); // [1, 3] */
+  booleanMask(mask: TensorLike): Tensor { return idx.booleanMask(this, mask); }
+
+  // ---- sorting ----
+  /** Sorted along `axis`, stable. @example tensor([3, 1, 2]).sort(); // [1, 2, 3] */
+  sort(axis = -1, options?: srt.SortOptions): Tensor { return srt.sort(this, axis, options); }
+  /** The indices that sort along `axis` (int32). @example tensor([3, 1, 2]).argsort(); // [1, 2, 0] */
+  argsort(axis = -1, options?: srt.SortOptions): Tensor { return srt.argsort(this, axis, options); }
+  /** The k largest (or smallest) values and their indices. @example tensor([1, 5, 3]).topk(1).values; // [5] */
+  topk(k: number, axis = -1, options?: srt.TopkOptions): { values: Tensor; indices: Tensor } { return srt.topk(this, k, axis, options); }
+
+  // ---- einsum, closeness ----
+  /** einsum with this tensor as the first operand. @example a.einsum('ij,jk->ik', b); // a.matmul(b) */
+  einsum(subscripts: string, ...others: TensorLike[]): Tensor { return ein.einsum(subscripts, this, ...others); }
+  /** numpy's `isclose` (bool, true where close). @example tensor([1]).isclose(tensor([1 + 1e-9])); // [true] */
+  isclose(y: TensorLike, options?: cls.CloseOptions): Tensor { return cls.isclose(this, y, options); }
+  /** numpy's `allclose`. @example tensor([1]).allclose(tensor([1 + 1e-9])); // true */
+  allclose(y: TensorLike, options?: cls.CloseOptions): boolean { return cls.allclose(this, y, options); }
+}
+
+/** A method's `others`: one tensor-like or an array of them. */
+function listOf(others: TensorLike | readonly TensorLike[]): readonly TensorLike[] {
+  return Array.isArray(others) && (others.length === 0 || !isNumberRow(others)) ? (others as readonly TensorLike[]) : [others as TensorLike];
+}
+/** A flat array of numbers is one tensor's data, not a list of tensors. */
+function isNumberRow(v: readonly unknown[]): boolean {
+  return v.every((e) => typeof e === 'number' || typeof e === 'boolean');
 }
 
 // ---------------------------------------------------------------------------
