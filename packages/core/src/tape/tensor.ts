@@ -16,6 +16,8 @@ import * as act from '../ops/activation.js';
 import * as red from '../ops/reduce.js';
 import * as shp from '../ops/shape.js';
 import * as mm from '../ops/matmul.js';
+import * as mth from '../ops/math.js';
+import * as st from '../ops/statistics.js';
 import * as idx from '../ops/indexing.js';
 import * as arr from '../ops/arrange.js';
 import * as srt from '../ops/sort.js';
@@ -540,6 +542,124 @@ export class Tensor {
    *   tensor([[1, 5], [3, 4]]).argmin(0); // [0, 1]
    */
   argmin(axis?: number | null, keepdims = false): Tensor { return red.argmin(this, axis, keepdims); }
+
+  // ---- elementwise math (ops/math.ts) ----
+  /** Largest integer ≤ each value (zero gradient). @example tensor([-1.5, 1.5]).floor(); // [-2, 1] */
+  floor(): Tensor { return mth.floor(this); }
+  /** Smallest integer ≥ each value (zero gradient). @example tensor([-1.5, 1.5]).ceil(); // [-1, 2] */
+  ceil(): Tensor { return mth.ceil(this); }
+  /** Nearest integer, halves to even as numpy (zero gradient). @example tensor([0.5, 1.5]).round(); // [0, 2] */
+  round(): Tensor { return mth.round(this); }
+  /** Rounded toward 0 (zero gradient). @example tensor([-1.5, 1.5]).trunc(); // [-1, 1] */
+  trunc(): Tensor { return mth.trunc(this); }
+  /** −1, 0 or 1; NaN stays NaN as numpy (zero gradient). @example tensor([-2, 0, 3]).sign(); // [-1, 0, 1] */
+  sign(): Tensor { return mth.sign(this); }
+  /** Sine. @example tensor([0]).sin(); // [0] */
+  sin(): Tensor { return mth.sin(this); }
+  /** Cosine. @example tensor([0]).cos(); // [1] */
+  cos(): Tensor { return mth.cos(this); }
+  /** Tangent. @example tensor([0]).tan(); // [0] */
+  tan(): Tensor { return mth.tan(this); }
+  /** Inverse sine. @example tensor([1]).asin(); // [1.57079633] */
+  asin(): Tensor { return mth.asin(this); }
+  /** Inverse cosine. @example tensor([1]).acos(); // [0] */
+  acos(): Tensor { return mth.acos(this); }
+  /** Inverse tangent. @example tensor([1]).atan(); // [0.78539816] */
+  atan(): Tensor { return mth.atan(this); }
+  /** Hyperbolic sine. @example tensor([0]).sinh(); // [0] */
+  sinh(): Tensor { return mth.sinh(this); }
+  /** Hyperbolic cosine. @example tensor([0]).cosh(); // [1] */
+  cosh(): Tensor { return mth.cosh(this); }
+  /** Inverse hyperbolic sine. @example tensor([0]).asinh(); // [0] */
+  asinh(): Tensor { return mth.asinh(this); }
+  /** Inverse hyperbolic cosine. @example tensor([1]).acosh(); // [0] */
+  acosh(): Tensor { return mth.acosh(this); }
+  /** Inverse hyperbolic tangent. @example tensor([0]).atanh(); // [0] */
+  atanh(): Tensor { return mth.atanh(this); }
+  /** 1 / x. @example tensor([2]).reciprocal(); // [0.5] */
+  reciprocal(): Tensor { return mth.reciprocal(this); }
+  /** 1 / √x. @example tensor([4]).rsqrt(); // [0.5] */
+  rsqrt(): Tensor { return mth.rsqrt(this); }
+  /** log(1 + x), accurate for tiny x. @example tensor([0]).log1p(); // [0] */
+  log1p(): Tensor { return mth.log1p(this); }
+  /** eˣ − 1, accurate for tiny x. @example tensor([0]).expm1(); // [0] */
+  expm1(): Tensor { return mth.expm1(this); }
+  /** Base-2 logarithm. @example tensor([8]).log2(); // [3] */
+  log2(): Tensor { return mth.log2(this); }
+  /** Base-10 logarithm. @example tensor([1000]).log10(); // [3] */
+  log10(): Tensor { return mth.log10(this); }
+  /** 2ˣ. @example tensor([3]).exp2(); // [8] */
+  exp2(): Tensor { return mth.exp2(this); }
+  /** The error function. @example tensor([0]).erf(); // [0] */
+  erf(): Tensor { return mth.erf(this); }
+  /** 1 − erf(x), accurate where erf is near 1. @example tensor([0]).erfc(); // [1] */
+  erfc(): Tensor { return mth.erfc(this); }
+  /** atan2(this, x): the angle of the point (x, this). @example tensor([1]).atan2(0); // [1.57079633] */
+  atan2(x: TensorLike): Tensor { return mth.atan2(this, x); }
+  /** numpy's remainder: the divisor's sign. @example tensor([-1]).mod(3); // [2] */
+  mod(y: TensorLike): Tensor { return mth.mod(this, y); }
+  /** C's fmod: the dividend's sign. @example tensor([-1]).fmod(3); // [-1] */
+  fmod(y: TensorLike): Tensor { return mth.fmod(this, y); }
+  /** floor(this / y), as numpy's // (zero gradient). @example tensor([-7]).floorDivide(2); // [-4] */
+  floorDivide(y: TensorLike): Tensor { return mth.floorDivide(this, y); }
+  /** (this − y)². @example tensor([1]).squaredDifference(3); // [4] */
+  squaredDifference(y: TensorLike): Tensor { return mth.squaredDifference(this, y); }
+  /** log(eˣ + eʸ) without overflow. @example tensor([0]).logaddexp(0); // [0.69314718] */
+  logaddexp(y: TensorLike): Tensor { return mth.logaddexp(this, y); }
+
+  // ---- PyTorch's activations ----
+  /** x for x > 0, else negativeSlope·x. @example tensor([-2, 3]).leakyRelu(); // [-0.02, 3] */
+  leakyRelu(negativeSlope = 0.01): Tensor { return act.leakyRelu(this, negativeSlope); }
+  /** x for x > 0, else alpha·(eˣ − 1). @example tensor([2]).elu(); // [2] */
+  elu(alpha = 1): Tensor { return act.elu(this, alpha); }
+  /** PyTorch's scaled elu. @example tensor([1]).selu(); // [1.05070099] */
+  selu(): Tensor { return act.selu(this); }
+  /** max(0, x) + min(0, alpha·(e^(x/alpha) − 1)). @example tensor([2]).celu(); // [2] */
+  celu(alpha = 1): Tensor { return act.celu(this, alpha); }
+  /** log(1 + e^(beta·x)) / beta; x above the threshold. @example tensor([0]).softplus(); // [0.69314718] */
+  softplus(beta = 1, threshold = 20): Tensor { return act.softplus(this, beta, threshold); }
+  /** log σ(x), finite for large |x|. @example tensor([0]).logSigmoid(); // [-0.69314718] */
+  logSigmoid(): Tensor { return act.logSigmoid(this); }
+  /** min(max(x, 0), 6). @example tensor([9]).relu6(); // [6] */
+  relu6(): Tensor { return act.relu6(this); }
+  /** x limited to [min, max]. @example tensor([2]).hardtanh(); // [1] */
+  hardtanh(min = -1, max = 1): Tensor { return act.hardtanh(this, min, max); }
+  /** 0 below −3, 1 above 3, x/6 + 1/2 between. @example tensor([0]).hardSigmoid(); // [0.5] */
+  hardSigmoid(): Tensor { return act.hardSigmoid(this); }
+  /** x · hardSigmoid(x). @example tensor([4]).hardSwish(); // [4] */
+  hardSwish(): Tensor { return act.hardSwish(this); }
+  /** x·Φ(x), through erf or PyTorch's tanh approximation. @example tensor([1]).gelu(); // [0.84134475] */
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return act.gelu(this, approximate); }
+  /** x · σ(x). @example tensor([0]).silu(); // [0] */
+  silu(): Tensor { return act.silu(this); }
+  /** x · tanh(softplus(x)). @example tensor([0]).mish(); // [0] */
+  mish(): Tensor { return act.mish(this); }
+  /** x for x > 0, else weight·x (one weight, or one per channel on axis 1). @example tensor([[-2, 3]]).prelu(0.25); // [[-0.5, 3]] */
+  prelu(weight: TensorLike): Tensor { return act.prelu(this, weight); }
+
+  // ---- statistics and scans (ops/statistics.ts) ----
+  /** The product over `axis` (all axes when omitted). @example tensor([[1, 2], [3, 4]]).prod(1); // [2, 12] */
+  prod(axis?: Axis | null, keepdims = false): Tensor { return st.prod(this, axis, keepdims); }
+  /** The variance, numpy's ddof = 0 by default (PyTorch's is 1). @example tensor([1, 2, 3, 4]).var(); // 1.25 */
+  var(axis?: Axis | null, keepdims = false, ddof = 0): Tensor { return st.variance(this, axis, keepdims, ddof); }
+  /** The standard deviation, numpy's ddof = 0 by default. @example tensor([1, 2, 3, 4]).std(); // 1.11803399 */
+  std(axis?: Axis | null, keepdims = false, ddof = 0): Tensor { return st.std(this, axis, keepdims, ddof); }
+  /** The vector norm over `axis` (ord 1, 2, ±Infinity, 0, 'fro'). @example tensor([3, 4]).norm(); // 5 */
+  norm(ord: st.NormOrd = 2, axis?: Axis | null, keepdims = false): Tensor { return st.norm(this, ord, axis, keepdims); }
+  /** The median over `axis`, numpy's (the mean of the middle two). @example tensor([3, 1, 4, 2]).median(); // 2.5 */
+  median(axis?: Axis | null, keepdims = false): Tensor { return st.median(this, axis, keepdims); }
+  /** True where some value over `axis` is nonzero. @example tensor([0, 2]).any(); // true */
+  any(axis?: Axis | null, keepdims = false): Tensor { return st.any(this, axis, keepdims); }
+  /** True where every value over `axis` is nonzero. @example tensor([0, 2]).all(); // false */
+  all(axis?: Axis | null, keepdims = false): Tensor { return st.all(this, axis, keepdims); }
+  /** How many values over `axis` are nonzero (int32). @example tensor([0, 2, 3]).countNonzero(); // 2 */
+  countNonzero(axis?: Axis | null, keepdims = false): Tensor { return st.countNonzero(this, axis, keepdims); }
+  /** The running sum along `axis` (flattened when omitted). @example tensor([1, 2, 3]).cumsum(0); // [1, 3, 6] */
+  cumsum(axis?: number | null): Tensor { return st.cumsum(this, axis); }
+  /** The running product along `axis` (flattened when omitted). @example tensor([1, 2, 3]).cumprod(0); // [1, 2, 6] */
+  cumprod(axis?: number | null): Tensor { return st.cumprod(this, axis); }
+  /** The running log Σ exp along `axis`. @example tensor([0, 0]).logcumsumexp(0); // [0, 0.69314718] */
+  logcumsumexp(axis?: number | null): Tensor { return st.logcumsumexp(this, axis); }
 
   // ---- matmul ----
   /**
