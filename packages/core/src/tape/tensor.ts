@@ -41,15 +41,17 @@ export interface TensorOptions {
 const TRUSTED: unique symbol = Symbol('trusted');
 
 export class Tensor {
-  /** Row-major contiguous storage. Writing to it directly bypasses the tape. */
+  /** Row-major contiguous storage. Writing to it directly bypasses the tape (call `bumpVersion()` after). @example tensor([[1, 2]]).data; // Float64Array [1, 2] */
   readonly data: TypedArray;
+  /** The size of each axis, frozen. @example tensor([[1, 2, 3]]).shape; // [1, 3] */
   readonly shape: Shape;
+  /** The element type: 'float64', 'float32' or 'int32'. @example tensor([1]).dtype; // 'float64' */
   readonly dtype: DType;
-  /** The gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`). */
+  /** The gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`). @example w.mul(3).sum().backward(); w.grad; // 3s */
   grad: Tensor | null = null;
-  /** The op that made this tensor, or null for a leaf. */
+  /** The op that made this tensor, or null for a leaf. @example w.mul(3).node?.op; // 'mul' */
   node: Node | null = null;
-  /** An optional label, shown in messages and graphs. */
+  /** An optional label, shown in messages and graphs. @example w.name = 'W1'; */
   name: string | undefined = undefined;
   /** @internal */
   retainsGrad = false;
@@ -83,22 +85,29 @@ export class Tensor {
     return new Tensor(data, shape, TRUSTED);
   }
 
-  /** The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
+  /** @internal The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
   get [TENSOR_BRAND](): true {
     return true;
   }
 
+  /** The number of axes. @example tensor([[1, 2]]).ndim; // 2 */
   get ndim(): number {
     return this.shape.length;
   }
+  /** The number of elements. @example tensor([[1, 2]]).size; // 2 */
   get size(): number {
     return this.data.length;
   }
-  /** True for tensors made by the user rather than by an op on the tape. */
+  /** True for tensors made by the user rather than by an op on the tape. @example x.mul(2).isLeaf; // false */
   get isLeaf(): boolean {
     return this.node === null;
   }
 
+  /**
+   * Whether ops on this tensor are recorded so that `backward` fills its `.grad` (float dtypes only).
+   * @example
+   *   const w = tensor([1, 2]); w.requiresGrad = true;
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -111,7 +120,7 @@ export class Tensor {
     }
     this._requiresGrad = on;
   }
-  /** Sets `requiresGrad` and returns this tensor (PyTorch's `requires_grad_`). */
+  /** Sets `requiresGrad` and returns this tensor (PyTorch's `requires_grad_`). @example const w = randn([2, 3]).requiresGrad_(); */
   requiresGrad_(on = true): this {
     this.requiresGrad = on;
     return this;
@@ -131,17 +140,17 @@ export class Tensor {
     if (opts === null || typeof opts !== 'object') throw new ArgumentError(`backward: options must be an object, got ${show(opts)}`);
     backward(this, gradient === undefined ? undefined : asTensor(gradient, this.dtype), opts);
   }
-  /** Keep `.grad` on this non-leaf tensor too during backward. */
+  /** Keep `.grad` on this non-leaf tensor too during backward. @example const h = x.mul(2).retainGrad(); */
   retainGrad(): this {
     this.retainsGrad = true;
     return this;
   }
-  /** Sets `.grad` back to null. */
+  /** Sets `.grad` back to null. @example w.zeroGrad(); */
   zeroGrad(): void {
     this.grad = null;
   }
   // ---- in place (never recorded; each bumps the version so backward can catch a stale save) ----
-  /** How many times this tensor's storage was modified in place. */
+  /** How many times this tensor's storage was modified in place. @example w.fill_(0).version; // 1 */
   get version(): number {
     return versionOf(this);
   }
@@ -214,11 +223,16 @@ export class Tensor {
 
 
   // ---- conversion ----
-  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`; a bool tensor gives booleans. */
-  toArray(): NestedArray {
+  /**
+   * Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`; a bool tensor gives booleans. Name the
+   * type you know the tensor has to use it without a cast (the shape is not known to the type checker).
+   * @example
+   *   tensor([[1, 2], [3, 4]]).toArray<number[][]>().map((row) => row[0]); // [1, 3]
+   */
+  toArray<T extends NestedArray = NestedArray>(): T {
     const { shape } = this;
     const data: ArrayLike<number | boolean> = this.dtype === 'bool' ? Array.from(this.data, (v) => v !== 0) : this.data;
-    if (shape.length === 0) return data[0]!;
+    if (shape.length === 0) return data[0]! as T;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = shape[dim]!;
       const inner = stride / n;
@@ -228,31 +242,39 @@ export class Tensor {
       }
       return out;
     };
-    return build(0, 0, data.length);
+    return build(0, 0, data.length) as unknown as T;
   }
-  /** The value of a one-element tensor as a number (a bool tensor gives 1 or 0; `toArray` gives true or false). */
+  /**
+   * What `JSON.stringify` writes: the values as nested arrays, as `toArray()` (NaN and ±Infinity become null, as JSON has no such numbers).
+   * @example
+   *   JSON.stringify({ w: tensor([[1, 2]]) }); // '{"w":[[1,2]]}'
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
+  }
+  /** The value of a one-element tensor as a number (a bool tensor gives 1 or 0; `toArray` gives true or false). @example tensor([[3]]).item(); // 3 */
   item(): number {
     if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
     return this.data[0]!;
   }
-  /** What `console.log(t)` shows in Node: numpy's repr style, `tensor([1., 2.])`. */
+  /** What `console.log(t)` shows in Node: numpy's repr style. @example console.log(tensor([1, 2])); // tensor([1., 2.]) */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     const repr = formatRepr(this.data, this.shape, this.dtype);
     return this.node !== null ? `${repr.slice(0, -1)}, gradFn=<${this.node.op}>)` : this.requiresGrad ? `${repr.slice(0, -1)}, requiresGrad=true)` : repr;
   }
-  /** Prints like numpy's `print(a)`. */
+  /** Prints like numpy's `print(a)`. @example tensor([1, 2]).toString(); // '[1. 2.]' */
   toString(): string {
     return formatTensor(this.data, this.shape, this.dtype);
   }
-  /** A copy with its own storage, on the tape (its gradient flows back to this). */
+  /** A copy with its own storage, on the tape (its gradient flows back to this). @example const saved = w.clone(); */
   clone(): Tensor {
     return shp.clone(this);
   }
-  /** The same storage, cut from the tape. */
+  /** The same storage, cut from the tape. @example const y = model.forward(x).detach(); // no grad flows back */
   detach(): Tensor {
     return Tensor._of(this.data, this.shape);
   }
-  /** A copy in another dtype (differentiable between float dtypes); to bool: true where nonzero (NaN included). */
+  /** A copy in another dtype (differentiable between float dtypes); to bool: true where nonzero (NaN included). @example tensor([1.7]).astype('int32'); // [1] */
   astype(dtype: DType): Tensor {
     return shp.astype(this, dtype);
   }
@@ -270,26 +292,131 @@ export class Tensor {
   }
 
   // ---- elementwise ----
+  /**
+   * Elementwise `this + y`, broadcast by numpy's rules.
+   * @example
+   *   tensor([1, 2]).add(10); // [11, 12]
+   */
   add(y: TensorLike): Tensor { return ew.add(this, y); }
+  /**
+   * Elementwise `this − y`, broadcast.
+   * @example
+   *   tensor([1, 2]).sub([[1], [2]]); // [[0, 1], [-1, 0]]
+   */
   sub(y: TensorLike): Tensor { return ew.sub(this, y); }
+  /**
+   * Elementwise `this · y`, broadcast.
+   * @example
+   *   tensor([1, 2]).mul(3); // [3, 6]
+   */
   mul(y: TensorLike): Tensor { return ew.mul(this, y); }
+  /**
+   * Elementwise `this / y`, broadcast.
+   * @example
+   *   tensor([1, 2]).div(4); // [0.25, 0.5]
+   */
   div(y: TensorLike): Tensor { return ew.div(this, y); }
+  /**
+   * Elementwise `this ** y`, broadcast.
+   * @example
+   *   tensor([2, 3]).pow(2); // [4, 9]
+   */
   pow(y: TensorLike): Tensor { return ew.pow(this, y); }
+  /**
+   * Elementwise larger of `this` and `y`, broadcast (numpy's `maximum`).
+   * @example
+   *   tensor([-1, 2]).maximum(0); // [0, 2]
+   */
   maximum(y: TensorLike): Tensor { return ew.maximum(this, y); }
+  /**
+   * Elementwise smaller of `this` and `y`, broadcast (numpy's `minimum`).
+   * @example
+   *   tensor([-1, 2]).minimum(0); // [-1, 0]
+   */
   minimum(y: TensorLike): Tensor { return ew.minimum(this, y); }
+  /**
+   * Elementwise `−this`.
+   * @example
+   *   tensor([1, -2]).neg(); // [-1, 2]
+   */
   neg(): Tensor { return ew.neg(this); }
+  /**
+   * Elementwise e to the power of each element.
+   * @example
+   *   tensor([0, 1]).exp(); // [1, 2.71828183]
+   */
   exp(): Tensor { return ew.exp(this); }
+  /**
+   * Elementwise natural logarithm.
+   * @example
+   *   tensor([1, Math.E]).log(); // [0, 1]
+   */
   log(): Tensor { return ew.log(this); }
+  /**
+   * Elementwise square root.
+   * @example
+   *   tensor([4, 9]).sqrt(); // [2, 3]
+   */
   sqrt(): Tensor { return ew.sqrt(this); }
+  /**
+   * Elementwise `this²`.
+   * @example
+   *   tensor([-2, 3]).square(); // [4, 9]
+   */
   square(): Tensor { return ew.square(this); }
+  /**
+   * Elementwise absolute value.
+   * @example
+   *   tensor([-2, 3]).abs(); // [2, 3]
+   */
   abs(): Tensor { return ew.abs(this); }
+  /**
+   * Each element limited to [min, max] (null or omitted: no bound on that side).
+   * @example
+   *   tensor([-2, 0.5, 3]).clamp(0, 1); // [0, 0.5, 1]
+   */
   clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  /**
+   * `this` where `cond` is true (or non-zero), else `other`, broadcast (numpy's `where(cond, this, other)`).
+   * @example
+   *   tensor([1, 2]).where([true, false], 0); // [1, 0]
+   */
   where(cond: TensorLike, other: TensorLike): Tensor { return ew.where(cond, this, other); }
+  /**
+   * Elementwise `this == y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).eq(2); // [false, true]
+   */
   eq(y: TensorLike): Tensor { return ew.eq(this, y); }
+  /**
+   * Elementwise `this != y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).ne(2); // [true, false]
+   */
   ne(y: TensorLike): Tensor { return ew.ne(this, y); }
+  /**
+   * Elementwise `this < y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).lt(2); // [true, false]
+   */
   lt(y: TensorLike): Tensor { return ew.lt(this, y); }
+  /**
+   * Elementwise `this <= y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).le(2); // [true, true]
+   */
   le(y: TensorLike): Tensor { return ew.le(this, y); }
+  /**
+   * Elementwise `this > y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).gt(1); // [false, true]
+   */
   gt(y: TensorLike): Tensor { return ew.gt(this, y); }
+  /**
+   * Elementwise `this >= y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).ge(1); // [true, true]
+   */
   ge(y: TensorLike): Tensor { return ew.ge(this, y); }
   /**
    * True where both are nonzero (bool, no gradient).
@@ -335,20 +462,85 @@ export class Tensor {
   isInf(): Tensor { return ew.isInf(this); }
 
   // ---- activation ----
+  /**
+   * Elementwise hyperbolic tangent.
+   * @example
+   *   tensor([0]).tanh(); // [0]
+   */
   tanh(): Tensor { return act.tanh(this); }
+  /**
+   * Elementwise `1 / (1 + e^−x)`, without overflow for large |x|.
+   * @example
+   *   tensor([0]).sigmoid(); // [0.5]
+   */
   sigmoid(): Tensor { return act.sigmoid(this); }
+  /**
+   * Elementwise `max(0, x)` (gradient 0 at 0).
+   * @example
+   *   tensor([-1, 2]).relu(); // [0, 2]
+   */
   relu(): Tensor { return act.relu(this); }
+  /**
+   * Elementwise step function: 1 where x > 0, else 0 (gradient 0).
+   * @example
+   *   tensor([-1, 2]).step(); // [0, 1]
+   */
   step(): Tensor { return act.step(this); }
+  /**
+   * Softmax along `axis` (default the last), stable for large inputs.
+   * @example
+   *   tensor([1, 2, 3]).softmax(); // [0.09003057, 0.24472847, 0.66524096]
+   */
   softmax(axis = -1): Tensor { return act.softmax(this, axis); }
+  /**
+   * Log of the softmax along `axis` (default the last), computed stably.
+   * @example
+   *   tensor([0, 0]).logSoftmax(); // [-0.69314718, -0.69314718]
+   */
   logSoftmax(axis = -1): Tensor { return act.logSoftmax(this, axis); }
 
   // ---- reduce ----
+  /**
+   * Sum over `axis` (one, several, or all when omitted), as numpy's `sum`.
+   * @example
+   *   tensor([[1, 2], [3, 4]]).sum(0); // [4, 6]
+   */
   sum(axis?: Axis | null, keepdims = false): Tensor { return red.sum(this, axis, keepdims); }
+  /**
+   * Mean over `axis` (all when omitted).
+   * @example
+   *   tensor([[1, 2], [3, 4]]).mean(1); // [1.5, 3.5]
+   */
   mean(axis?: Axis | null, keepdims = false): Tensor { return red.mean(this, axis, keepdims); }
+  /**
+   * Largest element over `axis` (all when omitted).
+   * @example
+   *   tensor([[1, 5], [3, 4]]).max(0); // [3, 5]
+   */
   max(axis?: Axis | null, keepdims = false): Tensor { return red.max(this, axis, keepdims); }
+  /**
+   * Smallest element over `axis` (all when omitted).
+   * @example
+   *   tensor([[1, 5], [3, 4]]).min(1); // [1, 3]
+   */
   min(axis?: Axis | null, keepdims = false): Tensor { return red.min(this, axis, keepdims); }
+  /**
+   * `log(sum(exp(x)))` over `axis`, computed stably.
+   * @example
+   *   tensor([0, 0]).logsumexp(); // 0.69314718
+   */
   logsumexp(axis?: Axis | null, keepdims = false): Tensor { return red.logsumexp(this, axis, keepdims); }
+  /**
+   * Index of the largest element along `axis` (of the flattened tensor when omitted), int32.
+   * @example
+   *   tensor([[1, 5], [3, 4]]).argmax(1); // [1, 1]
+   */
   argmax(axis?: number | null, keepdims = false): Tensor { return red.argmax(this, axis, keepdims); }
+  /**
+   * Index of the smallest element along `axis` (of the flattened tensor when omitted), int32.
+   * @example
+   *   tensor([[1, 5], [3, 4]]).argmin(0); // [0, 1]
+   */
   argmin(axis?: number | null, keepdims = false): Tensor { return red.argmin(this, axis, keepdims); }
 
   // ---- elementwise math (ops/math.ts) ----
@@ -470,25 +662,75 @@ export class Tensor {
   logcumsumexp(axis?: number | null): Tensor { return st.logcumsumexp(this, axis); }
 
   // ---- matmul ----
+  /**
+   * Matrix product with numpy's `matmul` rules (1-d, 2-d, batched with broadcast batch axes).
+   * @example
+   *   tensor([[1, 2]]).matmul([[3], [4]]); // [[11]]
+   */
   matmul(y: TensorLike): Tensor { return mm.matmul(this, y); }
+  /**
+   * numpy's `dot`: inner product of vectors, matrix product of matrices, scalar product of 0-d.
+   * @example
+   *   tensor([1, 2]).dot([3, 4]); // 11
+   */
   dot(y: TensorLike): Tensor { return mm.dot(this, y); }
 
   // ---- shape ----
+  /**
+   * The same elements in another shape (one size may be −1); a new tensor on the same storage.
+   * @example
+   *   arange(6).reshape(2, 3); arange(6).reshape([3, -1]); // shapes [2, 3] and [3, 2]
+   */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     return shp.reshape(this, (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[]);
   }
+  /**
+   * The elements as a 1-d tensor, in row-major order.
+   * @example
+   *   tensor([[1, 2], [3, 4]]).flatten(); // [1, 2, 3, 4]
+   */
   flatten(): Tensor { return shp.reshape(this, [-1]); }
+  /**
+   * Permutes the axes (reverses them when omitted), as numpy's `transpose`.
+   * @example
+   *   ones([2, 3, 4]).transpose([1, 0, 2]).shape; // [3, 2, 4]
+   */
   transpose(axes?: readonly number[]): Tensor { return shp.transpose(this, axes); }
-  /** All axes reversed, as numpy's `.T`. */
+  /** All axes reversed, as numpy's `.T`. @example ones([2, 3]).T.shape; // [3, 2] */
   get T(): Tensor { return shp.transpose(this); }
-  /** The last two axes swapped (a batch of matrices transposed). */
+  /** The last two axes swapped (a batch of matrices transposed). @example ones([5, 2, 3]).mT.shape; // [5, 3, 2] */
   get mT(): Tensor { return shp.mT(this); }
+  /**
+   * Removes axes of size 1 (the given ones, or all).
+   * @example
+   *   ones([1, 3, 1]).squeeze().shape; // [3]
+   */
   squeeze(axis?: Axis | null): Tensor { return shp.squeeze(this, axis); }
+  /**
+   * Inserts an axis of size 1 at `axis`.
+   * @example
+   *   tensor([1, 2]).unsqueeze(0).shape; // [1, 2]
+   */
   unsqueeze(axis: number): Tensor { return shp.unsqueeze(this, axis); }
+  /**
+   * This tensor broadcast to `shape` by numpy's rules (its gradient sums back).
+   * @example
+   *   tensor([1, 2]).broadcastTo([2, 2]); // [[1, 2], [1, 2]]
+   */
   broadcastTo(shape: readonly number[]): Tensor { return shp.broadcastTo(this, shape); }
+  /**
+   * Elements `start:end:step` along `axis`, as numpy's slice on that axis.
+   * @example
+   *   arange(6).reshape(2, 3).slice(1, 0, 2); // [[0, 1], [3, 4]]
+   */
   slice(axis: number, start?: number | null, end?: number | null, step?: number): Tensor {
     return shp.slice(this, axis, start, end, step);
   }
+  /**
+   * Picks elements by index along `axis`, as numpy's `take_along_axis`.
+   * @example
+   *   tensor([[1, 2], [3, 4]]).takeAlongAxis([[1], [0]], 1); // [[2], [3]]
+   */
   takeAlongAxis(indices: TensorLike, axis: number): Tensor { return shp.takeAlongAxis(this, indices, axis); }
   /** Joins this tensor and `others` along `axis`. @example a.concat([b], 0); // concat([a, b], 0) */
   concat(others: TensorLike | readonly TensorLike[], axis = 0): Tensor { return shp.concat([this, ...listOf(others)], axis); }
