@@ -50,16 +50,26 @@ const METHODS = [
   'logsumexp', 'argmax', 'argmin', 'matmul', 'dot', 'reshape', 'flatten', 'transpose', 'T', 'mT', 'squeeze', 'unsqueeze',
   'broadcastTo', 'slice', 'takeAlongAxis', 'clone', 'detach', 'astype', 'toArray', 'item', 'toString', 'backward', 'fill_',
   'zero_', 'copy_', 'add_', 'sub_', 'mul_', 'div_', 'requiresGrad_', 'retainGrad', 'zeroGrad', 'bumpVersion',
+  // elementwise math, activations, statistics and scans
+  'floor', 'ceil', 'round', 'trunc', 'sign', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh',
+  'atanh', 'reciprocal', 'rsqrt', 'log1p', 'expm1', 'log2', 'log10', 'exp2', 'erf', 'erfc', 'atan2', 'mod', 'fmod',
+  'floorDivide', 'squaredDifference', 'logaddexp', 'leakyRelu', 'elu', 'selu', 'celu', 'softplus', 'logSigmoid', 'relu6',
+  'hardtanh', 'hardSigmoid', 'hardSwish', 'gelu', 'silu', 'mish', 'prelu', 'prod', 'var', 'std', 'norm', 'median', 'any',
+  'all', 'countNonzero', 'cumsum', 'cumprod', 'logcumsumexp',
+  'take', 'indexAdd', 'putAlongAxis', 'maskedFill', 'nonzero', 'booleanMask', 'tile', 'repeat', 'pad', 'split', 'unstack',
+  'flip', 'roll', 'swapaxes', 'moveaxis', 'tril', 'triu', 'diag', 'trace', 'outer', 'concat', 'stack', 'sort', 'argsort',
+  'topk', 'einsum', 'isclose', 'allclose',
   'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isNaN', 'isFinite', 'isInf',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
 /** Top-level functions (tensors and junk alike as arguments). */
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
-  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients',
-  'logicalAnd', 'logicalNot', 'isNaN',
+  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients', 'atan2', 'mod', 'prelu', 'norm', 'median', 'cumprod',
+  'logcumsumexp', 'variance', 'logicalAnd', 'logicalNot', 'isNaN',
   'conv2d', 'conv1d', 'convTranspose2d', 'convTranspose1d', 'unfold', 'fold', 'maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d',
   'adaptiveAvgPool2d', 'batchNorm', 'layerNorm', 'dropout', 'embedding',
+  'take', 'einsum', 'split', 'isclose', 'allclose', 'customGrad',
 ] as const;
 
 interface Call {
@@ -292,6 +302,21 @@ const STEPS: Step[] = [
   (t, r) => (t.ndim === 0 ? t : core.concat([t, t.mul(2)], axisOf(t, r)!)),
   (t, r) => core.stack([t, t.square()], r % (t.ndim + 1)),
   (t, r) => t.broadcastTo([1 + (r % 2), ...t.shape]),
+  (t) => t.sin(),
+  (t) => t.atan().erf(),
+  (t) => t.softplus().add(t.silu()).sub(t.gelu()),
+  (t, r, extra) => t.logaddexp(extra(partner(t.shape, r))).add(t.atan2(extra(partner(t.shape, r >> 3)).square().add(1))),
+  (t, r) => t.tanh().prod(axisOf(t, r), (r & 2) === 2),
+  (t, r) => t.var(axisOf(t, r), (r & 2) === 2),
+  (t, r) => (t.ndim === 0 ? t : t.cumsum(axisOf(t, r)!)),
+  (t, r) => (t.ndim === 0 ? t : t.logcumsumexp(axisOf(t, r)!)),
+  (t, r) => (t.ndim === 0 ? t : t.tanh().cumprod(axisOf(t, r)!)),
+  (t, r) => (t.ndim === 0 ? t.take([0, 0]) : t.take([r % t.shape[0]!, 0, -1], 0)),
+  (t, r) => t.flip(axisOf(t, r)),
+  (t, r) => t.roll((r % 5) - 2, axisOf(t, r)),
+  (t, r) => t.tile([1 + (r % 2), 1]),
+  (t, r) => t.pad(r % 3, { mode: (['constant', 'reflect', 'edge'] as const)[r % 3] }),
+  (t, r, extra) => (t.ndim === 0 ? t : core.einsum('...i,ij->...j', t, extra([t.shape.at(-1)!, 1 + (r % 3)]))),
   // Convolution, pooling and normalisation where the fuzzer's shapes (≤ 3 axes) fit them.
   (t, r, extra) => (t.ndim !== 3 ? t : core.conv1d(t, extra([1 + (r % 2), t.shape[1]!, 1 + (r % t.shape[2]!)]), null, { padding: r & 8 ? 'same' : 0 })),
   (t, r, extra) => (t.ndim !== 3 ? t : core.conv2d(t, extra([2, t.shape[0]!, 1, 1 + (r % t.shape[2]!)]), extra([2]), { padding: [r & 4 ? 1 : 0, 0] })),
