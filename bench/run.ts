@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--rounds N] [--only id,id] [--verbose]`: runs every contender in its own child
+ * `pnpm bench [--quick] [--rounds N] [--only id,id] [--metrics mnist,…] [--out NAME] [--verbose]`: runs every contender in its own child
  * process, one at a time, interleaved over rounds (the order rotates each round), then writes
  * bench/results/latest.json and latest.md and prints the markdown. `pnpm bench --render` rewrites
  * latest.md (and the targets) from latest.json without measuring again.
@@ -13,7 +13,7 @@ import { NUMPY_SCRIPT, PYTHON, lastLine, withoutOpenblasVars } from './src/conte
 import { changedFiles, machineFacts, sourceState, type MachineFacts } from './src/machine.js';
 import {
   BUDGETS, CONV, DEEP_CHAIN, MATMUL_SIZES, METRICS, MNIST, ONLINE, TAPE_CHAIN, TAPE_WIDTH,
-  type ChildConfig, type ChildReport, type ContenderId,
+  type ChildConfig, type ChildReport, type ContenderId, type MetricId,
 } from './src/protocol.js';
 import { evaluateTargets, formatNumber, renderMarkdown, summarize, type Summary } from './src/report.js';
 
@@ -30,6 +30,9 @@ interface Options {
   verbose: boolean;
   rounds: number;
   only: ContenderId[] | null;
+  metrics: MetricId[] | null;
+  /** Results go to bench/results/NAME.json and NAME.md. */
+  out: string;
 }
 
 function options(): Options {
@@ -40,12 +43,15 @@ function options(): Options {
       render: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       only: { type: 'string' },
+      metrics: { type: 'string' },
+      out: { type: 'string', default: 'latest' },
     },
   });
   // NOTE: --quick takes 3 rounds: with warm-up run to the steady state, 5 took 133 s (--quick is meant to take under 2 minutes).
   const rounds = values.rounds === undefined ? (values.quick === true ? 3 : 5) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench: --rounds must be a positive integer, got ${values.rounds}`);
-  return { quick: values.quick === true, render: values.render === true, verbose: values.verbose === true, rounds, only: values.only === undefined ? null : (values.only.split(',') as ContenderId[]) };
+  return { quick: values.quick === true, render: values.render === true, verbose: values.verbose === true, rounds, only: values.only === undefined ? null : (values.only.split(',') as ContenderId[]),
+    metrics: values.metrics === undefined ? null : (values.metrics.split(',') as MetricId[]), out: values.out };
 }
 
 /** Which contenders run, and notes on the ones that do not. */
@@ -62,8 +68,9 @@ function contenders(machine: MachineFacts, only: ContenderId[] | null): { ids: C
   return { ids: only === null ? ids : ids.filter((id) => only.includes(id)), notes };
 }
 
-function childConfig(contender: ContenderId, round: number, quick: boolean): ChildConfig {
+function childConfig(contender: ContenderId, round: number, quick: boolean, metrics: MetricId[] | null): ChildConfig {
   return {
+    ...(metrics === null ? {} : { metrics }),
     contender,
     round,
     budget: BUDGETS[quick ? 'quick' : 'full'],
@@ -119,8 +126,8 @@ function progress(report: ChildReport, seconds: number, verbose: boolean): strin
 async function main(): Promise<void> {
   const opts = options();
   if (opts.render) {
-    const saved = JSON.parse(readFileSync(`${RESULTS}latest.json`, 'utf8')) as Summary & { childInfo: unknown };
-    write({ ...saved, targets: evaluateTargets(saved.metrics), targetsBest: evaluateTargets(saved.metrics, 'best') }, saved.childInfo);
+    const saved = JSON.parse(readFileSync(`${RESULTS}${opts.out}.json`, 'utf8')) as Summary & { childInfo: unknown };
+    write({ ...saved, targets: evaluateTargets(saved.metrics), targetsBest: evaluateTargets(saved.metrics, 'best') }, saved.childInfo, opts.out);
     return;
   }
   const start = performance.now();
@@ -135,7 +142,7 @@ async function main(): Promise<void> {
     for (const id of order) {
       const t0 = performance.now();
       try {
-        const report = await runChild(childConfig(id, round, opts.quick));
+        const report = await runChild(childConfig(id, round, opts.quick, opts.metrics));
         reports.push(report);
         info[id] = report.info;
         console.log(`  ${progress(report, (performance.now() - t0) / 1000, opts.verbose)}`);
@@ -161,17 +168,17 @@ async function main(): Promise<void> {
     targets: evaluateTargets(metrics),
     targetsBest: evaluateTargets(metrics, 'best'),
   };
-  write(summary, info);
+  write(summary, info, opts.out);
   console.log(`measured in ${summary.seconds.toFixed(0)} s`);
 }
 
-function write(summary: Summary, childInfo: unknown): void {
+function write(summary: Summary, childInfo: unknown, out: string): void {
   const markdown = renderMarkdown(summary);
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(`${RESULTS}latest.json`, `${JSON.stringify({ ...summary, childInfo }, numbersOrNull, 2)}\n`);
-  writeFileSync(`${RESULTS}latest.md`, markdown);
+  writeFileSync(`${RESULTS}${out}.json`, `${JSON.stringify({ ...summary, childInfo }, numbersOrNull, 2)}\n`);
+  writeFileSync(`${RESULTS}${out}.md`, markdown);
   console.log(`\n${markdown}`);
-  console.log('wrote bench/results/latest.json and latest.md');
+  console.log(`wrote bench/results/${out}.json and ${out}.md`);
 }
 
 /** What every reader of the table should know about how it was made. */

@@ -8,6 +8,7 @@
 /** The benchmark's workloads (the course's), each one number per implementation (per size for matmul). */
 export type MetricId =
   | 'mnist' // (a) ms per training step
+  | 'rss' // (a) peak resident set size of the process after the MNIST rows, MB
   | 'matmul' // (b) GFLOP/s, param = n
   | 'tape' // (c) µs per op, 10,000-op chain, forward + backward
   | 'deepTape' // (c') µs per op on a 100,000-op chain (tapegrad: the no-stack-overflow check)
@@ -25,6 +26,7 @@ export interface MetricInfo {
 
 export const METRICS: Readonly<Record<MetricId, MetricInfo>> = {
   mnist: { title: '(a) course MNIST step: 784-40-10 ReLU, softmax + cross entropy, batch 100, forward + backward + SGD', unit: 'ms/step', better: 'lower' },
+  rss: { title: "(a) peak RSS of the process after the MNIST step's rows (start-up, data, warm-up and timed steps)", unit: 'MB', better: 'lower' },
   matmul: { title: '(b) matmul n×n · n×n', unit: 'GFLOP/s', better: 'higher' },
   tape: { title: '(c) tape overhead: 10,000-op chain of 10-element tensors, forward + backward', unit: 'µs/op', better: 'lower' },
   deepTape: { title: "(c') 100,000-op chain, forward + backward (stack-overflow check)", unit: 'µs/op', better: 'lower' },
@@ -145,6 +147,8 @@ export interface ChildConfig {
   conv: ConvProblem;
   tapeChain: number;
   tapeWidth: number;
+  /** Only these workloads (all when absent): `pnpm bench --metrics mnist` times the MNIST step alone. */
+  metrics?: MetricId[];
 }
 
 export interface Measurement {

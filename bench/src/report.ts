@@ -53,7 +53,7 @@ export const metricKey = (metric: MetricId, param?: number): string => (param ==
 
 /** The display order of the rows; an unknown implementation goes last. */
 const ORDER = [
-  'tapegrad float64', 'tapegrad float32', 'tfjs cpu float32', 'tfjs wasm float32',
+  'tapegrad float64', 'tapegrad float64, plain batch', 'tapegrad float32', 'tapegrad float32, plain batch', 'tfjs cpu float32', 'tfjs wasm float32',
   'numpy float64', 'numpy float32', 'numpy, OPENBLAS_* unset float64', 'numpy, OPENBLAS_* unset float32',
 ];
 const rank = (impl: string): number => {
@@ -95,6 +95,7 @@ const TG64 = 'tapegrad float64';
 const TG32 = 'tapegrad float32';
 const NP64 = 'numpy float64';
 const NP32 = 'numpy float32';
+const PLAIN = ', plain batch';
 const CPU = 'tfjs cpu float32';
 const WASM = 'tfjs wasm float32';
 
@@ -124,6 +125,13 @@ export function evaluateTargets(metrics: Readonly<Record<string, MetricSummary>>
   const speedup = (base: string, impl: string, key: string): number => ratio(v(key, base), v(key, impl));
   const tfBest512 = Math.max(v('matmul@512', CPU), v('matmul@512', WASM));
   const deep = metrics.deepTape?.cells[TG64];
+  /** The plain step (fresh batch tensor every step) against the fastest tapegrad variant of its dtype. */
+  const plain = (impl: string): Target => {
+    const fastest = Math.min(v('mnist', impl), v('mnist', impl + PLAIN));
+    const r = ratio(v('mnist', impl + PLAIN), fastest);
+    return check(`MNIST step ${impl.split(' ')[1]} written plainly within 1.1× of the fastest tapegrad variant`, r, 1.1, 'atMost',
+      `${f(v('mnist', impl + PLAIN))} vs ${f(fastest)} ms: ${f(r)}×`);
+  };
   return [
     check('MNIST step float64 ≤ 2× numpy float64', mnistVs(TG64, NP64), 2, 'atMost',
       `${f(v('mnist', TG64))} vs ${f(v('mnist', NP64))} ms: ${f(mnistVs(TG64, NP64))}×`),
@@ -142,6 +150,13 @@ export function evaluateTargets(metrics: Readonly<Record<string, MetricSummary>>
       `${f(speedup(CPU, TG64, 'tape'))}× (${f(v('tape', CPU))} vs ${f(v('tape', TG64))} µs/op)`),
     check('no stack overflow on a 100,000-op chain', deep === undefined ? Number.NaN : Number.isFinite(deep.median) ? 1 : 0, 1, 'atLeast',
       deep === undefined ? '' : deep.note ?? ''),
+    check('MNIST step float64 ≤ 1.3× numpy float64 (the goal: ≤ 1.0×)', mnistVs(TG64, NP64), 1.3, 'atMost',
+      `${f(v('mnist', TG64))} vs ${f(v('mnist', NP64))} ms: ${f(mnistVs(TG64, NP64))}×`),
+    check('MNIST step float32 ≤ 1.3× numpy float32 (the goal: ≤ 1.0×)', mnistVs(TG32, NP32), 1.3, 'atMost',
+      `${f(v('mnist', TG32))} vs ${f(v('mnist', NP32))} ms: ${f(mnistVs(TG32, NP32))}×`),
+    plain(TG64),
+    plain(TG32),
+    check('tape overhead ≤ 1 µs/op (10-element tensors, forward + backward)', v('tape', TG64), 1, 'atMost', `${f(v('tape', TG64))} µs/op`),
     check('online SGD (1,000 steps of 2-10-1) faster than numpy', v('online', TG64), v('online', NP64), 'atMost',
       `${f(v('online', TG64))} vs ${f(v('online', NP64))} ms`),
   ];
@@ -248,6 +263,7 @@ export function renderMarkdown(s: Summary): string {
     'Each number is the median over rounds of each round\'s median; ratios are of those medians. ' +
       'Every contender runs in its own child process, one after another, in an order that rotates each round.',
     section(METRICS.mnist.title, `${metricTable(s, 'mnist', [NP64, TG64])}\n\nPairwise (time of row ÷ time of column):\n\n${ratioMatrix(s, 'mnist')}`),
+    section(METRICS.rss.title, metricTable(s, 'rss', [NP64])),
     section(`${METRICS.matmul.title} — ${METRICS.matmul.unit} (median)`, matmulTable(s)),
     section(METRICS.tape.title, metricTable(s, 'tape', [TG64])),
     section(METRICS.deepTape.title, metricTable(s, 'deepTape', [])),

@@ -3,7 +3,7 @@
  * in a child process. tapegrad and tfjs each implement `JsContender`; the runner is shared.
  */
 import {
-  DEEP_CHAIN, type Budget, type ChildConfig, type ConvProblem, type Measurement, type MnistProblem, type NumericalSubset, type OnlineProblem,
+  DEEP_CHAIN, type Budget, type MetricId, type ChildConfig, type ConvProblem, type Measurement, type MnistProblem, type NumericalSubset, type OnlineProblem,
 } from './protocol.js';
 import { measure } from './timing.js';
 
@@ -20,6 +20,11 @@ export interface JsContender {
   impl: string;
   /** (a) returns a function doing one training step on a fresh minibatch; it returns the loss. */
   mnistStep(p: MnistProblem): () => number;
+  /**
+   * (a) the same step written plainly, where that differs from `mnistStep`: a fresh batch array and
+   * tensor every step, nothing reused. Its row is the impl's name + ', plain batch'.
+   */
+  mnistPlainStep?(p: MnistProblem): () => number;
   /** (b) returns a function computing one n×n product, finished (synced) when it returns. */
   matmul(n: number): () => void;
   /** (c) returns a function running an `ops`-long chain of `width`-element ops and its backward. */
@@ -43,19 +48,25 @@ export function runSuite(c: JsContender, config: ChildConfig): Measurement[] {
   const out: Measurement[] = [];
   let last = performance.now();
   // Each measurement carries the wall time it took, setup included (for `pnpm bench --verbose`).
-  const add = (...ms: Omit<Measurement, 'impl'>[]): void => {
+  const add = (...ms: (Omit<Measurement, 'impl'> & { impl?: string })[]): void => {
     const now = performance.now();
     out.push(...ms.map((m, i) => ({ impl: c.impl, ...m, elapsedMs: i === 0 ? now - last : 0 })));
     last = now;
   };
-  add({ metric: 'mnist', value: measure(c.mnistStep(config.mnist), b) });
-  for (const n of config.matmulSizes) add({ metric: 'matmul', param: n, value: GFLOP(n, measure(c.matmul(n), b)) });
+  const wants = (m: MetricId): boolean => config.metrics === undefined || config.metrics.includes(m);
+  if (wants('mnist')) {
+    add({ metric: 'mnist', value: measure(c.mnistStep(config.mnist), b) });
+    if (c.mnistPlainStep) add({ metric: 'mnist', impl: `${c.impl}, plain batch`, value: measure(c.mnistPlainStep(config.mnist), b) });
+    // The process's peak so far: start-up, the data, and both MNIST rows' warm-up and samples.
+    add({ metric: 'rss', value: process.resourceUsage().maxRSS / 1024 });
+  }
+  if (wants('matmul')) for (const n of config.matmulSizes) add({ metric: 'matmul', param: n, value: GFLOP(n, measure(c.matmul(n), b)) });
   const ops = config.tapeChain;
-  add({ metric: 'tape', value: (measure(c.tapeChain(ops, config.tapeWidth), b) * 1000) / ops });
-  add({ metric: 'online', value: measure(c.onlineSgd(config.online), b) });
-  if (c.gradientVsNumerical) add(...gradientVsNumerical(c, config));
-  if (c.convStep && config.conv !== undefined) add({ metric: 'conv', value: measure(c.convStep(config.conv), b) });
-  if (c.deepChainCheck && config.deepChain) add(deepChain(c, config.tapeWidth));
+  if (wants('tape')) add({ metric: 'tape', value: (measure(c.tapeChain(ops, config.tapeWidth), b) * 1000) / ops });
+  if (wants('online')) add({ metric: 'online', value: measure(c.onlineSgd(config.online), b) });
+  if (c.gradientVsNumerical && wants('backwardMs')) add(...gradientVsNumerical(c, config));
+  if (c.convStep && config.conv !== undefined && wants('conv')) add({ metric: 'conv', value: measure(c.convStep(config.conv), b) });
+  if (c.deepChainCheck && config.deepChain && wants('deepTape')) add(deepChain(c, config.tapeWidth));
   return out;
 }
 

@@ -26,6 +26,10 @@ describe('each contender’s MNIST step lowers the loss on a tiny problem', () =
     expect(reference[0]).toBeCloseTo(1.141, 3);
   });
 
+  it('tapegrad written plainly (a fresh batch tensor every step): the same losses, bit for bit', () => {
+    expect(train(tapegradContender('float64').mnistPlainStep!(TINY))).toEqual(reference);
+  });
+
   it('tapegrad float32, the same numbers to float32 precision', () => {
     const losses = train(tapegradContender('float32').mnistStep(TINY));
     expectLearns(losses);

@@ -60,6 +60,15 @@ describe('evaluateTargets', () => {
     expect(at('matmul n = 512 float64').measured).toBe('30.0 GFLOP/s');
     expect(at('tape overhead ≤ 3')).toMatchObject({ measured: '2.00 µs/op', met: true });
   });
+  it('compares the plain MNIST step with the fastest tapegrad variant of its dtype', () => {
+    const plain = evaluateTargets(summarize([
+      ...reports, round('tapegrad float64, plain batch', { mnist: 6 }), round('tapegrad float32, plain batch', { mnist: 1 }),
+      round('tapegrad float32', { mnist: 2 }),
+    ]).metrics);
+    const at = (start: string) => plain.find((t) => t.text.startsWith(start))!;
+    expect(at('MNIST step float64 written plainly')).toMatchObject({ met: false, measured: '6.00 vs 5.00 ms: 1.20×' });
+    expect(at('MNIST step float32 written plainly')).toMatchObject({ met: true, measured: '1.00 vs 1.00 ms: 1.00×' });
+  });
   it('marks a target whose contender did not run as not measured', () => {
     expect(find('MNIST step float32')).toMatchObject({ met: null, measured: 'not measured' });
     expect(find('no stack overflow')).toMatchObject({ met: null });

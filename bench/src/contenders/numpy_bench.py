@@ -10,6 +10,7 @@ import ctypes
 import glob
 import json
 import os
+import resource
 import sys
 import time
 
@@ -361,12 +362,29 @@ def run_suite(config):
             m['note'] = note
         out.append(m)
 
+    wanted = config.get('metrics')
+
+    def wants(metric):
+        return wanted is None or metric in wanted
+
     for dtype in ('float64', 'float32'):
-        add(dtype, 'mnist', measure(mnist_step(config['mnist'], dtype), b))
+        if wants('mnist'):
+            add(dtype, 'mnist', measure(mnist_step(config['mnist'], dtype), b))
+            if dtype == 'float64':
+                # The process's peak so far (start-up, data, float64 warm-up and samples); ru_maxrss is in KiB on Linux.
+                add(dtype, 'rss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        if not wants('matmul'):
+            continue
         for n in config['matmulSizes']:
             add(dtype, 'matmul', 2 * n ** 3 / (measure(matmul(n, dtype), b) * 1e6), param=n)
+    for dtype in ('float64', 'float32'):
         ops = config['tapeChain']
+        if not wants('tape'):
+            break
         add(dtype, 'tape', measure(chain(ops, config['tapeWidth'], dtype), b) * 1000 / ops, note='forward only (no tape)')
+    for dtype in ('float64', 'float32'):
+        if not wants('backwardMs'):
+            break
         grad, numerical, size, total = gradient_vs_numerical(config['mnist'], dtype, config['numericalSubset'])
         backward_ms = measure(grad, b)
         numerical_s = measure(numerical, b) / size * total / 1000
@@ -374,10 +392,12 @@ def run_suite(config):
         add(dtype, 'backwardMs', backward_ms)
         add(dtype, 'numericalS', numerical_s, note=note)
         add(dtype, 'numericalRatio', numerical_s * 1000 / backward_ms, note=note)
-        if 'conv' in config:
+    for dtype in ('float64', 'float32'):
+        if 'conv' in config and wants('conv'):
             add(dtype, 'conv', measure(conv_step(config['conv'], dtype), b))
     # The course's online SGD is float64 only (np.random.rand and randn).
-    add('float64', 'online', measure(online_sgd(config['online']), b))
+    if wants('online'):
+        add('float64', 'online', measure(online_sgd(config['online']), b))
     return out
 
 
@@ -412,7 +432,28 @@ def check(problem, steps):
     print(json.dumps(out))
 
 
+def steps(problem, dtype, n):
+    """The MNIST step `n` times after a 1.5 s warm-up, each step timed (bench/mnist-steps.ts)."""
+    step = mnist_step(problem, dtype)
+    end = now_ms() + 1500
+    while now_ms() < end:
+        step()
+    times = []
+    cpu0 = time.process_time()
+    for _ in range(n):
+        t = now_ms()
+        step()
+        times.append(now_ms() - t)
+    cpu = (time.process_time() - cpu0) * 1000 / n
+    times.sort()
+    print(json.dumps({'min': times[0], 'p10': times[n // 10], 'median': times[n // 2], 'cpu': cpu,
+                      'rssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
 def main():
+    if sys.argv[1] == 'steps':
+        steps(json.loads(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+        return
     if sys.argv[1] == 'probe':
         print(json.dumps(blas_facts()))
         return

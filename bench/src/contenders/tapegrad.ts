@@ -3,7 +3,7 @@
  * require grad, `x.matmul(W1).add(b1).relu()…`, `backward()`, and the SGD update in place
  * on `.data` under `noGrad` (no @tapegrad/nn or optim: the core alone).
  */
-import { Tensor, bumpVersion, conv2d, maxPool2d, noGrad, numericalGradient } from '@tapegrad/core';
+import { Tensor, bumpVersion, conv2d, maxPool2d, noGrad, numericalGradient, tensor } from '@tapegrad/core';
 import { Batcher, chainConstants, convData, mnistData, onlineData } from '../data.js';
 import { convFeatures, type MnistProblem, type NumericalSubset, type OnlineProblem } from '../protocol.js';
 import type { GradientVsNumerical, JsContender } from '../suite.js';
@@ -39,7 +39,13 @@ export function tapegradContender(dtype: FloatDType): JsContender {
     // Cross entropy of softmax(u2) against the labels: −mean(log softmax(u2)[label]).
     const loss = (x: Tensor, t: Tensor): Tensor =>
       x.matmul(W1).add(b1).relu().matmul(W2).add(b2).logSoftmax(-1).takeAlongAxis(t, 1).mean().neg();
-    return { params: [W1, b1, W2, b2], b1, b2, nextBatch, loss };
+    // As a user writes it: a fresh array of the drawn rows and a new tensor of it every step.
+    const plainBatch = (): { x: Tensor; t: Tensor } => {
+      const rows = batcher.draw();
+      const batch = batcher.rows(xTrain, new Arr(p.batch * p.inputs));
+      return { x: tensor(batch, { shape: [p.batch, p.inputs] }), t: tensor(Int32Array.from(rows, (r) => d.labels[r]!), { shape: [p.batch, 1] }) };
+    };
+    return { params: [W1, b1, W2, b2], b1, b2, nextBatch, plainBatch, loss };
   }
 
   return {
@@ -50,6 +56,17 @@ export function tapegradContender(dtype: FloatDType): JsContender {
       const net = mnistNet(p);
       return () => {
         const { x, t } = net.nextBatch();
+        const loss = net.loss(x, t);
+        loss.backward();
+        sgd(net.params, p.learningRate);
+        return loss.item();
+      };
+    },
+
+    mnistPlainStep(p) {
+      const net = mnistNet(p);
+      return () => {
+        const { x, t } = net.plainBatch();
         const loss = net.loss(x, t);
         loss.backward();
         sgd(net.params, p.learningRate);

@@ -67,6 +67,24 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
+/**
+ * A copy of the numbers of `src` as `dtype` (converted as `copyInto` converts them). NOTE: beyond the slabs'
+ * sizes the typed array constructor copies without zeroing first: half the time of allocate + set.
+ */
+export function copyAs(dtype: DType, src: ArrayLike<number> & ArrayBufferView): TypedArray {
+  if (dtype === 'bool' || src.length * (dtype === 'float64' ? 8 : 4) <= SMALL_BYTES) {
+    const arr = allocate(dtype, src.length);
+    copyInto(arr, src);
+    return arr;
+  }
+  try {
+    return dtype === 'float64' ? new Float64Array(src) : dtype === 'float32' ? new Float32Array(src) : new Int32Array(src);
+  } catch (e) {
+    if (e instanceof RangeError) return allocate(dtype, src.length); // throws allocate's ValueError
+    throw e;
+  }
+}
+
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Float32Array) return 'float32';

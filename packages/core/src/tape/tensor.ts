@@ -6,7 +6,7 @@
 import {
   TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
-import { allocate, copyInto, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, copyAs, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from '../numpy/print.js';
 import { checkShape, sameShape, sizeOf, type Shape } from './shapes.js';
@@ -898,10 +898,7 @@ function fromTypedArray(op: string, data: ArrayBufferView, dtype: DType | undefi
   if (data instanceof DataView || data instanceof BigInt64Array || data instanceof BigUint64Array) {
     throw new ArgumentError(`${op}: data must be numbers; a ${data.constructor.name} is not supported`);
   }
-  const src = data as unknown as ArrayLike<number>;
-  const arr = allocate(dtype ?? (isStorage(data) ? dtypeOf(data) : 'float64'), src.length);
-  copyInto(arr, src);
-  return arr;
+  return copyAs(dtype ?? (isStorage(data) ? dtypeOf(data) : 'float64'), data as ArrayBufferView & ArrayLike<number>);
 }
 
 function fromNested(op: string, data: NestedArray, given: DType | undefined, shape: readonly number[] | undefined): Tensor {
