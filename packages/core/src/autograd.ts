@@ -114,9 +114,21 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
+const CALL_SITE_FRAMES = 200;
+
 /** The first stack frame outside tapegrad's own sources: the user's line. */
 function callSite(): string | undefined {
-  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  // NOTE: the default of 10 frames is used up inside tapegrad when the op is reached through nn
+  // modules (Sequential → Linear → matmul → record …), so the limit is raised while capturing.
+  const limit = Error.stackTraceLimit;
+  let text: string | undefined;
+  try {
+    Error.stackTraceLimit = CALL_SITE_FRAMES;
+    text = new Error().stack;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const stack = text?.split('\n').slice(1) ?? [];
   const ours = /[\\/](packages[\\/](core|nn|optim)[\\/](src|dist)|node_modules[\\/]@tapegrad)[\\/]/;
   const frame = stack.find((l) => !ours.test(l) && /\d+:\d+\)?\s*$/.test(l));
   return frame?.trim().replace(/^at\s+/, '');

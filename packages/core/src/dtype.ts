@@ -1,5 +1,8 @@
 import { ValueError } from './errors.js';
 
+/** The most elements a tensor holds (int32 indices: argmax, takeAlongAxis, oneHot). */
+const MAX_ELEMENTS = 2 ** 31 - 1;
+
 /** Element types. `float64` is the default, as in numpy; `int32` holds indices and counts. */
 export type DType = 'float64' | 'float32' | 'int32';
 export type FloatDType = 'float64' | 'float32';
@@ -40,6 +43,9 @@ function small(bytes: number): [ArrayBuffer, number] {
 
 /** A zeroed array of `size` elements of `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
+  // The last guard (ops check their result shapes first, with a better message): beyond int32 indices
+  // an array would be allocated lazily and then exhaust memory while filled.
+  if (size > MAX_ELEMENTS) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements; a tensor holds at most 2**31 - 1`);
   const bytes = dtype === 'float64' ? 8 * size : 4 * size;
   if (size > 0 && bytes <= SMALL_BYTES) {
     const [buffer, offset] = small(bytes);

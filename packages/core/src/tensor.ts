@@ -37,8 +37,6 @@ export class Tensor {
   readonly data: TypedArray;
   readonly shape: Shape;
   readonly dtype: DType;
-  /** The gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`). */
-  grad: Tensor | null = null;
   /** The op that made this tensor, or null for a leaf. */
   node: Node | null = null;
   /** An optional label, shown in messages and graphs. */
@@ -48,6 +46,7 @@ export class Tensor {
   /** @internal lets autograd recognise tensors without importing this module. */
   readonly _isTensor = true;
   private _requiresGrad = false;
+  private _grad: Tensor | null = null;
 
   /**
    * Wraps `data` (not copied) as a tensor of `shape`; the dtype is the typed array's.
@@ -72,6 +71,26 @@ export class Tensor {
   /** @internal An op's output: `data` and `shape` are the op's own, fresh and already consistent. */
   static _of(data: TypedArray, shape: Shape): Tensor {
     return new Tensor(data, shape, TRUSTED);
+  }
+
+  /**
+   * The gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`).
+   * Assigning checks, as PyTorch does: null, or a tensor of this tensor's shape and dtype.
+   * @example
+   *   w.grad = null; // what an optimizer's zeroGrad does
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new ArgumentError(`grad: a gradient must be a Tensor or null, got ${show(g)}`);
+      if (!sameShape(g.shape, this.shape)) {
+        throw new ShapeError(`grad: a gradient of shape ${fmt(g.shape)} cannot be the gradient of a tensor of shape ${fmt(this.shape)}`);
+      }
+      if (g.dtype !== this.dtype) throw new DTypeError(`grad: a ${g.dtype} gradient cannot be the gradient of a ${this.dtype} tensor`);
+    }
+    this._grad = g;
   }
 
   get ndim(): number {
@@ -319,10 +338,14 @@ function isStorage(data: unknown): data is TypedArray {
   return data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array;
 }
 
-function inferShape(data: NestedArray): number[] {
+/** numpy's limit on the number of axes; it also bounds the recursion that reads nested arrays. */
+const MAX_DIMS = 64;
+
+function inferShape(op: string, data: NestedArray): number[] {
   const shape: number[] = [];
   let cur: NestedArray = data;
   while (Array.isArray(cur)) {
+    if (shape.length === MAX_DIMS) throw new ValueError(`${op}: the data is nested more than ${MAX_DIMS} levels deep; a tensor has at most ${MAX_DIMS} axes`);
     shape.push(cur.length);
     if (cur.length === 0) break;
     cur = cur[0] as NestedArray;
@@ -385,7 +408,7 @@ function fromTypedArray(op: string, data: ArrayBufferView, dtype: DType | undefi
 }
 
 function fromNested(op: string, data: NestedArray, dtype: DType, shape: readonly number[] | undefined): Tensor {
-  const inferred = inferShape(data);
+  const inferred = inferShape(op, data);
   const arr = allocate(dtype, sizeOf(inferred));
   fillFlat(op, data, inferred, arr);
   // NOTE: a given shape may only re-read flat data (or a number); nested data keeps its own shape.

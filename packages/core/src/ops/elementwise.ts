@@ -221,7 +221,8 @@ export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   let shape: number[];
   try {
     shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
     throw new ShapeError(`where: shapes ${fmt(cond.shape)}, ${fmt(x.shape)} and ${fmt(y.shape)} cannot be broadcast together`);
   }
   const dtype = promote(x.dtype, y.dtype);

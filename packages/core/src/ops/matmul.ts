@@ -6,7 +6,7 @@ import { record } from '../autograd.js';
 import { promote } from '../dtype.js';
 import { ShapeError } from '../errors.js';
 import { matmulKernel } from '../kernels.js';
-import { broadcastShapes, broadcastStrides, fmt } from '../shape.js';
+import { broadcastShapes, broadcastStrides, checkResult, fmt } from '../shape.js';
 import { Tensor, asTensor, type TensorLike } from '../tensor.js';
 import { operands } from './elementwise.js';
 import { sumTo } from './reduce.js';
@@ -35,9 +35,11 @@ export function matmulT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, op = 'ma
   let batch: number[];
   try {
     batch = broadcastShapes(op, xb, yb);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
     throw new ShapeError(`${op}: cannot multiply ${fmt(sx)} by ${fmt(sy)} (batch shapes ${fmt(xb)} and ${fmt(yb)} do not broadcast)`);
   }
+  checkResult(op, [sx, sy], [...batch, m, n]);
   const xs = broadcastStrides(xb, batch).map((s) => s * m * k);
   const ys = broadcastStrides(yb, batch).map((s) => s * k * n);
   const data = matmulKernel(x.data, xs, y.data, ys, batch, m, k, n, promote(x.dtype, y.dtype), tx, ty);

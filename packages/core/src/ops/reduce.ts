@@ -6,7 +6,7 @@ import { record } from '../autograd.js';
 import { allocate, floatOf, type DType } from '../dtype.js';
 import { ArgumentError, ShapeError, ValueError } from '../errors.js';
 import { argKernel, reduceKernel, type ReduceKind } from '../kernels.js';
-import { checkShape, fmt, normAxes, normAxis, sameShape, show, type Shape } from '../shape.js';
+import { checkResult, checkShape, fmt, normAxes, normAxis, sameShape, show, type Shape } from '../shape.js';
 import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
 
 function reduced(x: Tensor, axes: readonly number[], keepdims: boolean): number[] {
@@ -30,6 +30,8 @@ function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | u
     throw new ValueError(`${op}: cannot take the ${kind} over an empty axis of a tensor of shape ${fmt(x.shape)}`);
   }
   const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  // An empty input can still ask for a large result (the sum over the empty axis of [0, 2**31]).
+  checkResult(op, [x.shape], keepShape);
   const data = reduceKernel(x.data, x.shape, axes, kind, dtype);
   return { axes, keepShape, out: Tensor._of(data, reduced(x, axes, keepdims)) };
 }

@@ -6,7 +6,7 @@ import { record } from '../autograd.js';
 import { allocate, isDType, isFloat, promote, type DType } from '../dtype.js';
 import { ArgumentError, DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
 import { around, expandKernel, transposeKernel } from '../kernels.js';
-import { broadcastShapes, checkShape, fmt, normAxes, normAxis, sameShape, show, sizeOf } from '../shape.js';
+import { broadcastShapes, checkResult, checkShape, fmt, normAxes, normAxis, sameShape, show, sizeOf } from '../shape.js';
 import { Tensor, asTensor, checkOptions, type Axis, type TensorLike } from '../tensor.js';
 import { sumTo } from './reduce.js';
 
@@ -340,6 +340,7 @@ export function oneHot(ind: TensorLike, numClasses: number, options?: { dtype?: 
       throw new IndexError(`oneHot: class index ${v} is out of range for ${numClasses} classes`);
     }
   }
+  checkResult('oneHot', [indices.shape], [...indices.shape, numClasses]);
   const data = allocate(dtype, indices.size * numClasses);
   for (let i = 0; i < indices.size; i++) data[i * numClasses + indices.data[i]!] = 1;
   return Tensor._of(data, [...indices.shape, numClasses]);
