@@ -19,21 +19,33 @@ export function isFloat(d: DType): d is FloatDType {
   return d !== 'int32';
 }
 
-/** Zeroed storage; a size beyond what the engine can allocate is a ValueError, not a RangeError. */
-// Small arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
-// backing store of its own, which costs 0.4–4 µs; a view into an existing buffer costs
-// ~50 ns. The tape makes many small tensors, so this is most of its per-op overhead.
-// NOTE: slabs are bump-allocated and never reused (fresh memory is zero, as a new array
-// would be); a slab is freed when the last array in it is.
-const SLAB_BYTES = 64 * 1024;
+// Mid-size arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
+// backing store of its own, which costs 0.3–4 µs; a view into an existing buffer costs ~50 ns.
+// The tape makes many small tensors, so this is most of its per-op overhead. Arrays of up to
+// 64 bytes (scalars, short vectors) live on V8's heap and cost no more than a view: they get
+// their own, so that keeping a scalar (a loss, a metric) pins nothing else.
+// NOTE: slabs are bump-allocated and never reused (fresh memory is zero, as a new array would
+// be); a slab is freed when the last array in it is. No user ever sees a slab view: the tensor's
+// public `data` copies its values out first (see Tensor.data), which also releases its hold.
+const SLAB_BYTES = 16 * 1024;
 const SMALL_BYTES = 2048;
-let slab = new ArrayBuffer(SLAB_BYTES);
+/** V8 keeps typed arrays of up to this many bytes on its heap, as cheap to make as a view. */
+const ON_HEAP_BYTES = 64;
+/** Marks an ArrayBuffer as a slab (a property: cheaper to test than a WeakSet lookup). */
+const SLAB: unique symbol = Symbol('slab');
+let slab = newSlab();
 let slabUsed = 0;
+
+function newSlab(): ArrayBuffer {
+  const b = new ArrayBuffer(SLAB_BYTES);
+  (b as ArrayBuffer & { [SLAB]?: true })[SLAB] = true;
+  return b;
+}
 
 function small(bytes: number): [ArrayBuffer, number] {
   const aligned = (bytes + 7) & ~7;
   if (slabUsed + aligned > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
+    slab = newSlab();
     slabUsed = 0;
   }
   const offset = slabUsed;
@@ -41,13 +53,20 @@ function small(bytes: number): [ArrayBuffer, number] {
   return [slab, offset];
 }
 
-/** A zeroed array of `size` elements of `dtype`. */
+/** Whether `data` is a view into a slab, which other arrays share. */
+export function fromSlab(data: TypedArray): boolean {
+  const n = data.byteLength;
+  // Only arrays of the slab sizes are checked: reading `.buffer` of a smaller one would move it off V8's heap.
+  return n > ON_HEAP_BYTES && n <= SMALL_BYTES && (data.buffer as ArrayBuffer & { [SLAB]?: true })[SLAB] === true;
+}
+
+/** A zeroed array of `size` elements of `dtype`; a size beyond what the engine can allocate is a ValueError, not a RangeError. */
 export function allocate(dtype: DType, size: number): TypedArray {
   // The last guard (ops check their result shapes first, with a better message): beyond int32 indices
   // an array would be allocated lazily and then exhaust memory while filled.
   if (size > MAX_ELEMENTS) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements; a tensor holds at most 2**31 - 1`);
   const bytes = dtype === 'float64' ? 8 * size : 4 * size;
-  if (size > 0 && bytes <= SMALL_BYTES) {
+  if (bytes > ON_HEAP_BYTES && bytes <= SMALL_BYTES) {
     const [buffer, offset] = small(bytes);
     return dtype === 'float64' ? new Float64Array(buffer, offset, size)
       : dtype === 'float32' ? new Float32Array(buffer, offset, size)

@@ -67,7 +67,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   const parts: string[] = meta === undefined ? [] : [`${JSON.stringify(METADATA)}:${stringifyFlat(meta)}`];
   let offset = 0;
   for (const [name, t] of entries) {
-    const end = offset + t.data.byteLength;
+    const end = offset + t._data.byteLength;
     parts.push(`${JSON.stringify(name)}:{"dtype":"${CODE_OF[t.dtype]}","shape":${JSON.stringify(t.shape)},"data_offsets":[${offset},${end}]}`);
     offset = end;
   }
@@ -81,8 +81,8 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   out.fill(0x20, 8 + json.length, 8 + headerBytes); // spaces, so the data starts 8-aligned
   let at = 8 + headerBytes;
   for (const [, t] of entries) {
-    writeElements(t.data, out, at);
-    at += t.data.byteLength;
+    writeElements(t._data, out, at);
+    at += t._data.byteLength;
   }
   return out;
 }

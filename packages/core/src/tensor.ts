@@ -4,9 +4,9 @@
  * Every op is also a method here; the ops themselves live in ops/, grouped by family.
  */
 import {
-  _setToTensor, backward, bumpVersion, isGradEnabled, noGrad, record, versionOf, type BackwardOptions, type Node,
+  _setToTensor, backward, bumpVersion, isGradEnabled, moveVersion, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
-import { allocate, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, dtypeOf, fromSlab, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from './format.js';
 import { checkShape, fmt, sameShape, show, sizeOf, type Shape } from './shape.js';
@@ -33,8 +33,12 @@ export interface TensorOptions {
 const TRUSTED: unique symbol = Symbol('trusted');
 
 export class Tensor {
-  /** Row-major contiguous storage. Writing to it directly bypasses the tape. */
-  readonly data: TypedArray;
+  /** @internal The storage of a tensor with no `_base`: perhaps a view into a shared slab (see `_slab`). */
+  _arr: TypedArray;
+  /** @internal The tensor whose storage this one shares (reshape, detach), or null. Always a root, never a view. */
+  _base: Tensor | null = null;
+  /** @internal `_arr` lies in a slab that other tensors share: it is copied out before a user sees it. */
+  _slab: boolean;
   readonly shape: Shape;
   readonly dtype: DType;
   /** The op that made this tensor, or null for a leaf. */
@@ -63,7 +67,8 @@ export class Tensor {
         throw new ValueError(`Tensor: shape ${fmt(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`);
       }
     }
-    this.data = data;
+    this._arr = data;
+    this._slab = fromSlab(data);
     this.shape = Object.freeze(shape); // readonly in the types, and in plain JavaScript too
     this.dtype = dtypeOf(data);
   }
@@ -71,6 +76,41 @@ export class Tensor {
   /** @internal An op's output: `data` and `shape` are the op's own, fresh and already consistent. */
   static _of(data: TypedArray, shape: Shape): Tensor {
     return new Tensor(data, shape, TRUSTED);
+  }
+
+  /** @internal A tensor of `shape` sharing the storage of `src` (a reshape, detach or alias). */
+  static _view(src: Tensor, shape: Shape): Tensor {
+    const base = src._base ?? src;
+    const t = new Tensor(base._arr, shape, TRUSTED);
+    t._base = base;
+    t._slab = false; // only the base's flag counts
+    return t;
+  }
+
+  /**
+   * Row-major contiguous storage, this tensor's own (shared only with its reshapes and detached
+   * copies): writing to it changes the tensor, bypassing the tape (call `bumpVersion` after), and
+   * handing its buffer to a Worker affects no other tensor.
+   * @example
+   *   const d = tensor([1, 2]).data; // Float64Array [1, 2]
+   *   postMessage(d.buffer, [d.buffer]); // transfers this tensor's own memory only
+   */
+  get data(): TypedArray {
+    const base = this._base ?? this;
+    // NOTE: small op results live in shared slabs (see dtype.ts); the first time a user sees
+    // one it moves to memory of its own, so no user ever holds a view onto other tensors' values.
+    if (base._slab) {
+      const own = base._arr.slice();
+      moveVersion(base._arr, own);
+      base._arr = own;
+      base._slab = false;
+    }
+    return base._arr;
+  }
+
+  /** @internal The storage for kernels: perhaps a slab view, so never handed to users (they get `data`). */
+  get _data(): TypedArray {
+    return this._base === null ? this._arr : this._base._arr;
   }
 
   /**
@@ -97,7 +137,7 @@ export class Tensor {
     return this.shape.length;
   }
   get size(): number {
-    return this.data.length;
+    return this._data.length;
   }
   /** True for tensors made by the user rather than by an op on the tape. */
   get isLeaf(): boolean {
@@ -179,13 +219,13 @@ export class Tensor {
       if (!sameShape(result.shape, this.shape)) {
         throw new ShapeError(`${op}: the result has shape ${fmt(result.shape)}, which does not fit in place into ${fmt(this.shape)}`);
       }
-      this.data.set(result.data as ArrayLike<number>);
+      this._data.set(result._data as ArrayLike<number>);
     });
   }
   /** Sets every element to `value`, in place. @example w.fill_(0); */
   fill_(value: number): this {
     if (typeof value !== 'number') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
-    return this.writeInPlace('fill_', () => this.data.fill(value));
+    return this.writeInPlace('fill_', () => this._data.fill(value));
   }
   /** Sets every element to 0, in place. @example w.zero_(); */
   zero_(): this {
@@ -216,7 +256,7 @@ export class Tensor {
   // ---- conversion ----
   /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`. */
   toArray(): NestedArray {
-    const { data, shape } = this;
+    const { _data: data, shape } = this;
     if (shape.length === 0) return data[0]!;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = shape[dim]!;
@@ -232,16 +272,16 @@ export class Tensor {
   /** The value of a one-element tensor as a number. */
   item(): number {
     if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
-    return this.data[0]!;
+    return this._data[0]!;
   }
   /** What `console.log(t)` shows in Node: numpy's repr style, `tensor([1., 2.])`. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const repr = formatRepr(this.data, this.shape, this.dtype);
+    const repr = formatRepr(this._data, this.shape, this.dtype);
     return this.node !== null ? `${repr.slice(0, -1)}, gradFn=<${this.node.op}>)` : this.requiresGrad ? `${repr.slice(0, -1)}, requiresGrad=true)` : repr;
   }
   /** Prints like numpy's `print(a)`. */
   toString(): string {
-    return formatTensor(this.data, this.shape, this.dtype);
+    return formatTensor(this._data, this.shape, this.dtype);
   }
   /** A copy with its own storage, on the tape (its gradient flows back to this). */
   clone(): Tensor {
@@ -249,7 +289,7 @@ export class Tensor {
   }
   /** The same storage, cut from the tape. */
   detach(): Tensor {
-    return Tensor._of(this.data, this.shape);
+    return Tensor._view(this, this.shape);
   }
   /** A copy in another dtype (differentiable between float dtypes). */
   astype(dtype: DType): Tensor {
@@ -257,7 +297,7 @@ export class Tensor {
   }
   /** @internal */
   _alias(): Tensor {
-    return record('alias', [this], Tensor._of(this.data, this.shape), (g) => [g], []);
+    return record('alias', [this], Tensor._view(this, this.shape), (g) => [g], []);
   }
   /** @internal */
   _onesLike(): Tensor {
@@ -437,7 +477,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
   if (data instanceof Tensor) {
-    out = withShape(op, fromTypedArray(op, data.data, dtype), shape ?? data.shape);
+    out = withShape(op, fromTypedArray(op, data._data, dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
     out = withShape(op, arr, shape ?? [arr.length]);

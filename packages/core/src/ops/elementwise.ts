@@ -53,7 +53,7 @@ function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: 
     const shape = broadcastShapes(op, x.shape, y.shape);
     const dt = promote(x.dtype, y.dtype);
     const dtype = resultType === 'float' ? floatOf(dt) : dt;
-    const out = Tensor._of(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
+    const out = Tensor._of(binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row), shape);
     return record(op, [x, y], out, (g) => {
       const [gx, gy] = rule(g, x, y, out);
       return [gx && sumTo(gx, x.shape), gy && sumTo(gy, y.shape)];
@@ -67,7 +67,7 @@ function compare(op: string, row: BinaryRow) {
     const [x, y] = operands(op, a, b);
     const shape = broadcastShapes(op, x.shape, y.shape);
     const dtype = floatOf(promote(x.dtype, y.dtype));
-    return Tensor._of(binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row), shape);
+    return Tensor._of(binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row), shape);
   };
 }
 
@@ -81,7 +81,7 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
     const x = asTensor(a);
     const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype;
     const out = Tensor._of(allocate(dtype, x.size), x.shape);
-    loop(x.data, out.data);
+    loop(x._data, out._data);
     return record(op, [x], out, (g) => [rule(g, x, out)], pick(x, null, out));
   };
 }
@@ -226,9 +226,9 @@ export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     throw new ShapeError(`where: shapes ${fmt(cond.shape)}, ${fmt(x.shape)} and ${fmt(y.shape)} cannot be broadcast together`);
   }
   const dtype = promote(x.dtype, y.dtype);
-  const cd = expandKernel(cond.data, cond.shape, shape, cond.dtype);
-  const xd = expandKernel(x.data, x.shape, shape, dtype);
-  const yd = expandKernel(y.data, y.shape, shape, dtype);
+  const cd = expandKernel(cond._data, cond.shape, shape, cond.dtype);
+  const xd = expandKernel(x._data, x.shape, shape, dtype);
+  const yd = expandKernel(y._data, y.shape, shape, dtype);
   for (let i = 0; i < cd.length; i++) if (cd[i] === 0) xd[i] = yd[i]!;
   const out = Tensor._of(xd, shape);
   return record('where', [x, y], out, (g) => [

@@ -42,7 +42,7 @@ export function matmulT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, op = 'ma
   checkResult(op, [sx, sy], [...batch, m, n]);
   const xs = broadcastStrides(xb, batch).map((s) => s * m * k);
   const ys = broadcastStrides(yb, batch).map((s) => s * k * n);
-  const data = matmulKernel(x.data, xs, y.data, ys, batch, m, k, n, promote(x.dtype, y.dtype), tx, ty);
+  const data = matmulKernel(x._data, xs, y._data, ys, batch, m, k, n, promote(x.dtype, y.dtype), tx, ty);
   const out = Tensor._of(data, [...batch, m, n]);
   // C = op(X)·op(Y): dop(X) = g·op(Y)ᵀ and dop(Y) = op(X)ᵀ·g, each transposed back when the operand was.
   return record(op, [x, y], out, (g) => [

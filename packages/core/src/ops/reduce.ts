@@ -32,7 +32,7 @@ function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | u
   const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   // An empty input can still ask for a large result (the sum over the empty axis of [0, 2**31]).
   checkResult(op, [x.shape], keepShape);
-  const data = reduceKernel(x.data, x.shape, axes, kind, dtype);
+  const data = reduceKernel(x._data, x.shape, axes, kind, dtype);
   return { axes, keepShape, out: Tensor._of(data, reduced(x, axes, keepdims)) };
 }
 
@@ -65,7 +65,7 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
     else if (target !== x.shape[i]) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
   }
   if (lead < 0) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
-  const data = reduceKernel(x.data, x.shape, axes, 'sum', x.dtype);
+  const data = reduceKernel(x._data, x.shape, axes, 'sum', x.dtype);
   const out = Tensor._of(data, shape);
   return record('sumTo', [x], out, (g) => [g.broadcastTo(x.shape)], []);
 }
@@ -121,7 +121,7 @@ export function logsumexp(a: TensorLike, axis?: Axis | null, keepdims = false): 
 
 function isFiniteMask(t: Tensor): Tensor {
   const d = allocate('float64', t.size);
-  for (let i = 0; i < d.length; i++) d[i] = Number.isFinite(t.data[i]!) ? 1 : 0;
+  for (let i = 0; i < d.length; i++) d[i] = Number.isFinite(t._data[i]!) ? 1 : 0;
   return Tensor._of(d, t.shape);
 }
 
@@ -132,12 +132,12 @@ function argOp(op: 'argmax' | 'argmin') {
     const empty = () => new ValueError(`${op}: an empty axis of a tensor of shape ${fmt(x.shape)} has no ${op.slice(3)}imum`);
     if (axis === undefined || axis === null) {
       if (x.size === 0) throw empty();
-      const flat = argKernel(x.data, [x.size], 0, op === 'argmax');
+      const flat = argKernel(x._data, [x.size], 0, op === 'argmax');
       return Tensor._of(flat, keepdims ? x.shape.map(() => 1) : []);
     }
     const ax = normAxis(op, axis, x.ndim);
     if (x.shape[ax] === 0) throw empty();
-    const data = argKernel(x.data, x.shape, ax, op === 'argmax');
+    const data = argKernel(x._data, x.shape, ax, op === 'argmax');
     return Tensor._of(data, reduced(x, [ax], keepdims));
   };
 }
