@@ -158,7 +158,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /**
    * Copies values into the parameters in place (so optimizers holding them see the change).
    * Every key must match a parameter and every shape must match; NOTE: everything is checked
-   * before anything is written, so a failed load changes nothing.
+   * before anything is written, so a failed load changes nothing. Each parameter's version is
+   * bumped, so a graph built before the load refuses to run backward with the new values.
    * @example
    *   model.loadStateDict({ 'layers.0.weight': [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], 'layers.0.bias': [0.1, 0.2, 0.3] });
    */
@@ -184,7 +185,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       }
       return { p, values };
     });
-    for (const { p, values } of updates) p.data.set(values);
+    for (const { p, values } of updates) {
+      p.data.set(values);
+      // A graph built before the load and run backward after it would use the new values: let core refuse it.
+      p.bumpVersion();
+    }
   }
 
   /** Extra text inside the parentheses of `toString` (the layer's settings). */
