@@ -186,10 +186,11 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       throw new ValueError(`${op}: the state dict is from ${show(dict.optimizer)}, not ${this.name}`);
     }
     const stepCount = dict.stepCount;
-    if (!Number.isInteger(stepCount) || stepCount < 0) throw new ValueError(`${op}: stepCount must be a whole number ≥ 0, got ${show(stepCount)}`);
+    // NOTE: a safe integer: 1e300 is an integer too, but no count of steps reaches it, and stepCount + 1 would equal it.
+    if (!Number.isSafeInteger(stepCount) || stepCount < 0) throw new ValueError(`${op}: stepCount must be a whole number from 0 to 2**53 - 1, got ${show(stepCount)}`);
     // A schedule may have reached 0 (cosineDecay's minLr); a constant lr must stay > 0.
     const lr = typeof this.lrOrSchedule === 'number' ? positive(op, 'lr', dict.lr) : nonNegative(op, 'lr', dict.lr);
-    const hyper = this.spec.resolve(op, { ...(dict.hyperparameters as Record<string, unknown>) });
+    const hyper = this.spec.resolve(op, this.knownHyperparameters(op, dict.hyperparameters));
     const buffers = this.loadedBuffers(op, dict.state, hyper);
     // Nothing has changed yet; from here on nothing can fail.
     this.stepCount = stepCount;
@@ -199,6 +200,18 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       const target = this.state[i]!;
       for (const [k, values] of Object.entries(s)) target[k]!.set(values);
     });
+  }
+
+  /** The saved hyperparameters, refusing any this optimizer does not have (a misspelt or hostile key such as "__proto__"). */
+  private knownHyperparameters(op: string, raw: unknown): Record<string, unknown> {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValueError(`${op}: hyperparameters must be an object, got ${show(raw)}`);
+    const known = Object.keys(this.hyper);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (!known.includes(k)) throw new ValueError(`${op}: unknown hyperparameter ${show(k)}; ${this.name} has ${known.length > 0 ? known.join(', ') : 'none'}`);
+      out[k] = v;
+    }
+    return out;
   }
 
   private loadedBuffers(op: string, state: unknown, hyper: H): Record<string, number[]>[] {
