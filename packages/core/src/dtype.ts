@@ -53,11 +53,15 @@ function small(bytes: number): [ArrayBuffer, number] {
   return [slab, offset];
 }
 
-/** Whether `data` is a view into a slab, which other arrays share. */
+/** Whether an array of `bytes` bytes may have come from a slab (what an op's output is assumed to be: cheap). */
+export function slabSized(bytes: number): boolean {
+  return bytes > ON_HEAP_BYTES && bytes <= SMALL_BYTES;
+}
+
+/** Whether `data` is a view into a slab, which other arrays share (exact: for arrays a user hands in). */
 export function fromSlab(data: TypedArray): boolean {
-  const n = data.byteLength;
   // Only arrays of the slab sizes are checked: reading `.buffer` of a smaller one would move it off V8's heap.
-  return n > ON_HEAP_BYTES && n <= SMALL_BYTES && (data.buffer as ArrayBuffer & { [SLAB]?: true })[SLAB] === true;
+  return slabSized(data.byteLength) && (data.buffer as ArrayBuffer & { [SLAB]?: true })[SLAB] === true;
 }
 
 /** A zeroed array of `size` elements of `dtype`; a size beyond what the engine can allocate is a ValueError, not a RangeError. */

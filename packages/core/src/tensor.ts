@@ -6,7 +6,7 @@
 import {
   _setToTensor, backward, bumpVersion, isGradEnabled, moveVersion, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
-import { allocate, dtypeOf, fromSlab, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, dtypeOf, fromSlab, slabSized, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from './format.js';
 import { checkShape, fmt, sameShape, show, sizeOf, type Shape } from './shape.js';
@@ -68,7 +68,9 @@ export class Tensor {
       }
     }
     this._arr = data;
-    this._slab = fromSlab(data);
+    // NOTE: an op's output of slab size is taken to be in a slab (at worst one needless copy when a user
+    // reads it); a user's own array is checked exactly, so `data` stays the very array they gave.
+    this._slab = trusted === TRUSTED ? slabSized(data.byteLength) : fromSlab(data);
     this.shape = Object.freeze(shape); // readonly in the types, and in plain JavaScript too
     this.dtype = dtypeOf(data);
   }
