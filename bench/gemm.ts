@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark of the WebAssembly SIMD matmul (packages/core/src/wasm/gemm.ts) against the plain
+ * Micro-benchmark of the WebAssembly SIMD matmul (packages/core/src/kernels/wasm/gemm.ts) against the plain
  * JavaScript i-k-j loop, single-threaded:
  *
  *   npx tsx --conditions=@tapegrad/source bench/gemm.ts [--rounds N] [--quick] [--tune] [--only square,mnist,small,tune,threads]
@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createGemm, DEFAULT_TUNING, gemmModuleBytes, type GemmConfig, type WasmGemm } from '../packages/core/src/wasm/gemm.js';
+import { createGemm, DEFAULT_TUNING, gemmModuleBytes, type GemmConfig, type WasmGemm } from '../packages/core/src/kernels/wasm/gemm.js';
 import { BUDGETS, type Budget } from './src/protocol.js';
 import { median } from './src/stats.js';
 import { measure } from './src/timing.js';

@@ -42,7 +42,7 @@ function options(): Options {
       only: { type: 'string' },
     },
   });
-  // NOTE: --quick takes 3 rounds: with warm-up run to the steady state, 5 took 133 s (the issue asks under 2 minutes).
+  // NOTE: --quick takes 3 rounds: with warm-up run to the steady state, 5 took 133 s (--quick is meant to take under 2 minutes).
   const rounds = values.rounds === undefined ? (values.quick === true ? 3 : 5) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench: --rounds must be a positive integer, got ${values.rounds}`);
   return { quick: values.quick === true, render: values.render === true, verbose: values.verbose === true, rounds, only: values.only === undefined ? null : (values.only.split(',') as ContenderId[]) };
@@ -180,7 +180,7 @@ function standingNotes(info: Record<string, ChildReport['info']>, quick: boolean
     'Synthetic data: inputs uniform in [0, 1), random labels, seeded; batches of 100 drawn with replacement from 1,000 rows held in the contender\'s dtype and built in each language (numpy: `x_train[batch_mask]`; JavaScript: rows copied into one reused array, tapegrad\'s batch tensor refilled in place with `bumpVersion`).',
     'tapegrad splits large matrix products between threads (both cores here, from about 130³ multiply-adds and 64 rows and columns of C); the MNIST step\'s products are narrower and run on one thread.',
     'The numpy rows are the course\'s own code (np.dot, softmax, cross entropy, hand-written backward); the chain row of numpy is forward only (numpy has no tape), the anchor of (c).',
-    `tfjs wasm: ${wasm === undefined ? 'did not run' : `${wasm.threads} thread(s), SIMD ${wasm.simd}`} — tfjs turns wasm threads off in Node (its pthread workers are Blob URLs, which Node's Worker rejects), so the 2-thread configuration of issue 6 is not available here.`,
+    `tfjs wasm: ${wasm === undefined ? 'did not run' : `${wasm.threads} thread(s), SIMD ${wasm.simd}`} — tfjs turns wasm threads off in Node (its pthread workers are Blob URLs, which Node's Worker rejects), so tfjs wasm on 2 threads is not available here.`,
     `(e) times the numerical gradient over ${quick ? 'b2 (10 parameters, 20 forward passes)' : 'b1 (40 parameters, 80 forward passes)'} and extrapolates to all 31,810 parameters (63,620 forward passes).`,
     `The ${DEEP_CHAIN.toLocaleString('en-US')}-op chain runs once (round 1), tapegrad only.`,
     ...(quick ? ['--quick: fewer and shorter samples, and no matmul n = 1024 (the full run has it).'] : []),

@@ -5,7 +5,7 @@
  * speaks the same protocol.
  */
 
-/** The workloads of issue 6 §1, each one number per implementation (per size for matmul). */
+/** The benchmark's workloads (the course's), each one number per implementation (per size for matmul). */
 export type MetricId =
   | 'mnist' // (a) ms per training step
   | 'matmul' // (b) GFLOP/s, param = n

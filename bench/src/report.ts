@@ -1,6 +1,6 @@
 /**
  * From the children's reports to the summary (medians over rounds, pairwise ratios, the
- * targets of issue 6 §3) and from the summary to markdown. Pure: tested in bench/test.
+ * performance targets against numpy and tfjs) and from the summary to markdown. Pure: tested in bench/test.
  */
 import type { MachineFacts } from './machine.js';
 import { METRICS, type ChildReport, type MetricId } from './protocol.js';
@@ -43,7 +43,7 @@ export interface Summary {
   notes: string[];
   impls: string[];
   metrics: Record<string, MetricSummary>;
-  /** On the medians (what issue 6 §3 asks). */
+  /** On the medians (what the targets are set on). */
   targets: Target[];
   /** On each implementation's best round: the estimate least disturbed by other processes. */
   targetsBest: Target[];
@@ -89,7 +89,7 @@ export function summarize(reports: readonly ChildReport[]): { impls: string[]; m
   return { impls: [...impls].sort(byDisplayOrder), metrics };
 }
 
-// ---- targets (issue 6 §3) ----------------------------------------------------------------
+// ---- targets: tapegrad's performance goals against numpy and tfjs --------------------------
 
 const TG64 = 'tapegrad float64';
 const TG32 = 'tapegrad float32';
@@ -217,7 +217,7 @@ function targetsTable(targets: readonly Target[], best: readonly Target[]): stri
   const status = (t: Target | undefined): string =>
     t === undefined || t.met === null ? 'not measured' : t.met ? 'met' : `missed: needs ${formatNumber(t.factor)}× better`;
   return markdownTable(
-    ['target (issue 6 §3)', 'medians', 'status', 'best rounds', 'status on best rounds'],
+    ['target', 'medians', 'status', 'best rounds', 'status on best rounds'],
     targets.map((t, i) => [t.text, t.measured, status(t), best[i]?.measured ?? '', status(best[i])]),
   );
 }
@@ -253,8 +253,8 @@ export function renderMarkdown(s: Summary): string {
     section(METRICS.deepTape.title, metricTable(s, 'deepTape', [])),
     section(METRICS.online.title, metricTable(s, 'online', [NP64])),
     section('(e) backward versus the numerical gradient, 784-40-10, batch 100', gradientTable(s)),
-    section('Targets (issue 6 §3; numpy as the environment sets it)',
-      'On the medians, as the issue asks; and on each implementation\'s best round, the estimate least disturbed by other processes.\n\n' +
+    section('Targets (numpy as the environment sets it)',
+      'On the medians, as the targets are set; and on each implementation\'s best round, the estimate least disturbed by other processes.\n\n' +
       targetsTable(s.targets, s.targetsBest)),
     s.notes.length > 0 ? section('Notes', s.notes.map((n) => `- ${n}`).join('\n')) : '',
   ].filter((p) => p !== '').join('\n\n') + '\n';

@@ -55,6 +55,14 @@ console.log(before.toFixed(4), loss().item().toFixed(4));
 // (0.5 − 0.5 + 0.1 − 1)² = 0.81 before; 20 steps of lr 0.1 on a convex problem: 0.81·(1 − 2·0.1·(1 + 4 + 1))^40 ≈ 0
 const SMOKE_OUTPUT = '0.8100 0.0000';
 
+/** The ESM and the CommonJS build side by side: two copies of core, each recognising the other's tensors. */
+const BRAND = `import { createRequire } from 'node:module';
+import * as esm from '@tapegrad/core';
+const cjs = createRequire(import.meta.url)('@tapegrad/core');
+const t = cjs.tensor([1, 2]);
+console.log(esm.Tensor !== cjs.Tensor, t instanceof esm.Tensor, esm.isTensor(t), cjs.isTensor(esm.tensor(1)), esm.add(t, 1).toArray().join(','));
+`;
+
 let packs: string;
 let project: string;
 const tarballs = new Map<string, string>();
@@ -90,6 +98,7 @@ beforeAll(async () => {
   writeFileSync(join(project, 'quickstart.cts'), quickStart); // the same code: tsc emits require() calls for a .cts
   writeFileSync(join(project, 'smoke.mjs'), SMOKE.esm + SMOKE.body);
   writeFileSync(join(project, 'smoke.cjs'), SMOKE.cjs + SMOKE.body);
+  writeFileSync(join(project, 'brand.mjs'), BRAND);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [],
@@ -148,6 +157,11 @@ describe('a project outside the workspace, with the tarballs installed by npm', 
   it.each(['smoke.mjs', 'smoke.cjs'])('loads core, nn, nn/course and optim together in %s and trains', async (file) => {
     const { stdout } = await node(file);
     expect(stdout.trim()).toBe(SMOKE_OUTPUT);
+  });
+
+  it('recognises a tensor of the CommonJS build in the ESM build (isTensor, where instanceof fails), and computes with it', async () => {
+    const { stdout } = await node('brand.mjs');
+    expect(stdout.trim()).toBe('true false true true 2,3');
   });
 
   it('resolved every @tapegrad package from the tarballs into node_modules, nothing from the workspace', () => {

@@ -7,7 +7,8 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  // One copy of the shared modules for both entries (index and node), in CJS too, so that
-  // `instanceof Tensor` holds for a tensor made by one entry and passed to the other.
+  // One copy of the shared modules for both entries (index and node), in CJS too, so that a tensor
+  // made by one entry and passed to the other shares one tape (grad mode, version counters) and
+  // `instanceof Tensor` holds. (`isTensor` holds even across the ESM and CJS copies.)
   splitting: true,
 });

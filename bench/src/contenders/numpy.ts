@@ -8,7 +8,7 @@ import type { MnistProblem } from '../protocol.js';
 
 export const NUMPY_SCRIPT = fileURLToPath(new URL('./numpy_bench.py', import.meta.url));
 export const PYTHON = process.env.PYTHON ?? 'python3';
-/** Set on some machines here; they pick a slower OpenBLAS kernel (issue 6 §3). */
+/** Set on some machines here; they pick a slower OpenBLAS kernel (so numpy is also measured with them unset). */
 export const OPENBLAS_VARS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'] as const;
 
 export type NumpyFacts =

@@ -2,19 +2,20 @@
  * @tapegrad/core — tensors on a dynamic tape, reverse-mode autograd, and the
  * numerical checks that prove its gradients.
  */
-export { Tensor, tensor, type TensorLike, type TensorOptions, type NestedArray, type Axis } from './tensor.js';
-export type { DType, FloatDType, TypedArray } from './dtype.js';
-export type { Shape } from './shape.js';
+export { Tensor, tensor, type TensorLike, type TensorOptions, type NestedArray, type Axis } from './tape/tensor.js';
+export type { DType, FloatDType, TypedArray } from './tape/dtype.js';
+export type { Shape } from './tape/shapes.js';
+export { fmt, show } from './tape/messages.js';
 export {
-  TapegradError, ShapeError, IndexError, ValueError, ArgumentError, DTypeError, AutogradError, AnomalyError,
-} from './errors.js';
-export { FormatError } from './format-error.js';
+  TapegradError, ShapeError, IndexError, ValueError, ArgumentError, DTypeError, AutogradError, AnomalyError, FormatError,
+} from './tape/errors.js';
 export {
-  backward, gradients, grad, valueAndGrad, noGrad, enableGrad, isGradEnabled,
-  detectAnomaly, setDetectAnomaly, isAnomalyEnabled, versionOf, bumpVersion,
+  backward, gradients, noGrad, enableGrad, isGradEnabled,
+  detectAnomaly, setDetectAnomaly, isAnomalyEnabled, versionOf, bumpVersion, isTensor,
   type BackwardOptions, type GradRule, type Node,
-} from './autograd.js';
-export { zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from './creation.js';
+} from './tape/autograd.js';
+export { grad, valueAndGrad } from './tape/functional.js';
+export { zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from './tape/creation.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, clamp, where,
   eq, ne, lt, le, gt, ge,
@@ -22,16 +23,19 @@ export {
 export { sigmoid, tanh, relu, step, softmax, logSoftmax } from './ops/activation.js';
 export { sum, sumTo, mean, max, min, logsumexp, argmax, argmin } from './ops/reduce.js';
 export { matmul, dot } from './ops/matmul.js';
-export { setNumThreads, getNumThreads } from './wasm/gemm.js';
+export { setNumThreads, getNumThreads } from './kernels/wasm/gemm.js';
 export {
   reshape, transpose, mT, squeeze, unsqueeze, broadcastTo, concat, stack, slice, takeAlongAxis, oneHot, clone, astype,
 } from './ops/shape.js';
-export { numericalGradient, gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckWorst } from './numerical.js';
+export { numericalGradient, gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckWorst } from './debug/numerical.js';
 export {
   Generator, globalGenerator, getGlobalGenerator, manualSeed, rand, randn, randint, permutation, choice, uniform, normal,
   type RandomOptions, type RandomState,
-} from './random.js';
-export { setPrintOptions, getPrintOptions, formatRepr, type PrintOptions } from './format.js';
-export { traceGraph, toDot, toMermaid, named, nameTensors, type Graph, type GraphNode, type GraphEdge, type TraceOptions, type DotOptions } from './graph.js';
-export { encodeSafetensors, decodeSafetensors, type Safetensors } from './serialize.js';
-export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type TensorEntry } from './checkpoint.js';
+} from './numpy/random.js';
+export { setPrintOptions, getPrintOptions, formatRepr, type PrintOptions } from './numpy/print.js';
+export { traceGraph, toDot, toMermaid, named, nameTensors, type Graph, type GraphNode, type GraphEdge, type TraceOptions, type DotOptions } from './debug/graph.js';
+export { encodeSafetensors, decodeSafetensors, type Safetensors } from './io/safetensors.js';
+export {
+  encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, tensorEntry, encodeNumber, decodeNumber,
+  type Checkpoint, type TensorEntry, type EncodedNumber,
+} from './io/checkpoint.js';

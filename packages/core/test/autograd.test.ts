@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AutogradError, enableGrad, grad, gradients, isGradEnabled, noGrad, ShapeError, tensor, Tensor, valueAndGrad,
 } from '../src/index.js';
-import { record } from '../src/autograd.js';
+import { record } from '../src/tape/autograd.js';
 
 const arr = (t: Tensor | null) => (t === null ? null : Array.from(t.data));
 

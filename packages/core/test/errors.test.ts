@@ -1,5 +1,5 @@
 /**
- * Bad input (issue 2, §7): every case throws one of our classes — all extending the exported
+ * Bad input: every case throws one of our classes — all extending the exported
  * `TapegradError` — with a message naming the op and the shapes or values involved; none gives
  * a silent wrong result or an internal TypeError/RangeError. Untyped JavaScript callers are
  * imitated by casting through `any`.

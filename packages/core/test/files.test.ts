@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, decodeSafetensors, encodeSafetensors, FormatError, tensor, ValueError } from '../src/index.js';
-import { _setReadChunkBytes, load, loadSafetensors, save } from '../src/node.js';
+import { _setReadChunkBytes } from '../src/io/files.js';
+import { load, loadSafetensors, save } from '../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,15 +1,15 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import type { DType, TypedArray } from '../src/dtype.js';
-import { ValueError } from '../src/errors.js';
+import type { DType, TypedArray } from '../src/tape/dtype.js';
+import { ValueError } from '../src/tape/errors.js';
 import {
   formatRepr,
   formatTensor,
   getPrintOptions,
   setPrintOptions,
   type PrintOptions,
-} from '../src/format.js';
+} from '../src/numpy/print.js';
 
 /** One case of fixtures/format.json, written by fixtures/make_format_fixtures.py from numpy. */
 interface FixtureCase {

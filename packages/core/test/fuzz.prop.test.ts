@@ -52,13 +52,10 @@ const METHODS = [
   'zero_', 'copy_', 'add_', 'sub_', 'mul_', 'div_', 'requiresGrad_', 'retainGrad', 'zeroGrad', 'bumpVersion',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
-/**
- * Top-level functions (tensors and junk alike as arguments). NOTE: not `gradients`: it throws
- * TypeErrors on junk `inputs`, and autograd.ts is being changed by others (reported, not fixed here).
- */
+/** Top-level functions (tensors and junk alike as arguments). */
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
-  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad',
+  'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients',
 ] as const;
 
 interface Call {

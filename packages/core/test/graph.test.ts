@@ -183,7 +183,7 @@ describe('traceGraph', () => {
 
   it('rejects what it cannot trace, naming the function', () => {
     const net = network();
-    expect(() => traceGraph([1, 2] as unknown as Tensor)).toThrow(new ArgumentError('traceGraph: output must be a Tensor, got an array'));
+    expect(() => traceGraph([1, 2] as unknown as Tensor)).toThrow(new ArgumentError('traceGraph: output must be a Tensor, got [1,2]'));
     expect(() => traceGraph(net.loss, { maxPreview: 0 })).toThrow(/traceGraph: maxPreview must be an integer ≥ 1, got 0/);
     expect(() => traceGraph(net.loss, { precision: 1.5 })).toThrow(ArgumentError);
     expect(() => traceGraph(net.loss, { gradients: 'yes' as unknown as boolean })).toThrow(/gradients must be true or false/);

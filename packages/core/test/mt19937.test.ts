@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { MT19937, checkSeed, preciseLog as log, type MT19937State } from '../src/mt19937.js';
-import { ValueError } from '../src/errors.js';
+import { MT19937, checkSeed, preciseLog as log, type MT19937State } from '../src/numpy/mt19937.js';
+import { ValueError } from '../src/tape/errors.js';
 
 // Every reference number below was printed by numpy 2.4.6 (legacy RandomState, x86-64
 // Linux, glibc 2.36) with the python3 one-liner in the comment above it.

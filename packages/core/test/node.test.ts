@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError, Generator, tensor, Tensor, ValueError } from '../src/index.js';
-import { exists, load, loadSafetensors, save, saveSafetensors, writeFileAtomic } from '../src/node.js';
+import { exists, load, loadSafetensors, save, saveSafetensors, writeFileAtomic, type Checkpoint } from '../src/node.js';
 import { runKillable } from './killable.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-node-'));
@@ -15,7 +15,7 @@ describe('save and load', () => {
     const path = join(dir, 'a.ckpt');
     const g = new Generator(0);
     g.randn(1); // a cached normal in the state
-    const checkpoint = {
+    const checkpoint: Checkpoint = {
       model: { 'fc.weight': { shape: [2, 2], dtype: 'float32', data: [0.5, 'NaN', '-0', 2] } },
       optimizer: { optimizer: 'SGD', stepCount: 3, lr: 0.1, hyperparameters: { momentum: 0.9 }, state: [{ v: [1, 2, 3] }] },
       generator: g.getState(),

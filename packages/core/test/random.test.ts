@@ -4,9 +4,9 @@ import {
   Generator, manualSeed, globalGenerator, getGlobalGenerator,
   rand, randn, randint, permutation, choice, uniform, normal,
   type RandomState,
-} from '../src/random.js';
-import { Tensor } from '../src/tensor.js';
-import { ValueError, ArgumentError, DTypeError } from '../src/errors.js';
+} from '../src/numpy/random.js';
+import { Tensor } from '../src/tape/tensor.js';
+import { ValueError, ArgumentError, DTypeError } from '../src/tape/errors.js';
 
 // Every reference number below was printed by numpy 2.4.6 (legacy RandomState, x86-64
 // Linux) with the python3 one-liner in the comment above it.

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeModule, F64, FunctionBody, I32, Op, Simd, V128, signedLeb, unsignedLeb } from '../src/wasm/encoder.js';
+import { encodeModule, F64, FunctionBody, I32, Op, Simd, V128, signedLeb, unsignedLeb } from '../src/kernels/wasm/encoder.js';
 
 /** Decodes one LEB128 number (signed or not) from the start of `bytes`. */
 function decodeLeb(bytes: number[], signed: boolean): number {

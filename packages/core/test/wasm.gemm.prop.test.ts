@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gemmWasm, DEFAULT_TUNING } from '../src/wasm/gemm.js';
+import { gemmWasm, DEFAULT_TUNING } from '../src/kernels/wasm/gemm.js';
 import { RUNS, seedArb } from './support.js';
 import {
   everySize, firstDifference, float32Violation, operands, referenceGemm, runEngine, tinyBlocks, type Problem,

@@ -5,7 +5,7 @@
  * Not a test file itself (vitest only collects `*.test.ts`).
  */
 import { expect } from 'vitest';
-import { createGemm, DEFAULT_TUNING, type GemmConfig, type WasmGemm } from '../src/wasm/gemm.js';
+import { createGemm, DEFAULT_TUNING, type GemmConfig, type WasmGemm } from '../src/kernels/wasm/gemm.js';
 import { values } from './support.js';
 
 export type FloatArray = Float64Array | Float32Array;

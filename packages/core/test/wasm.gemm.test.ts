@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, DTypeError, ValueError } from '../src/index.js';
-import { createGemm, DEFAULT_TUNING, gemmModuleBytes, gemmWasm, wasmAvailable } from '../src/wasm/gemm.js';
+import { createGemm, DEFAULT_TUNING, gemmModuleBytes, gemmWasm, wasmAvailable } from '../src/kernels/wasm/gemm.js';
 import {
   everySize, firstDifference, float32Violation, operands, problem, referenceGemm, runEngine, tinyBlocks,
   type Precision, type Problem,

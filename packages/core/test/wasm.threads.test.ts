@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArgumentError, getNumThreads, setNumThreads } from '../src/index.js';
-import { createGemm, DEFAULT_TUNING, type GemmConfig, type WasmGemm } from '../src/wasm/gemm.js';
-import { threadsSupported } from '../src/wasm/threads.js';
+import { createGemm, DEFAULT_TUNING, type GemmConfig, type WasmGemm } from '../src/kernels/wasm/gemm.js';
+import { threadsSupported } from '../src/kernels/wasm/threads.js';
 import { firstDifference, operands, problem, referenceGemm, runEngine, type Precision, type Problem } from './wasm.gemm.support.js';
 
 /** An engine that splits every product (no size threshold) between `threads` threads, its workers started. */

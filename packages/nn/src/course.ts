@@ -7,6 +7,7 @@
  * `import { course } from '@tapegrad/nn'` or `import * as course from '@tapegrad/nn/course'`.
  */
 import {
+  fmt,
   ShapeError, Tensor, numericalGradient, oneHot, zeros,
   relu as coreRelu, sigmoid as coreSigmoid, softmax as coreSoftmax, step as coreStep,
   type TensorLike,
@@ -38,7 +39,7 @@ export function stepFunction(x: TensorLike): Tensor {
 export function softmax(x: TensorLike): Tensor {
   const t = toTensor(x);
   if (t.ndim !== 1 && t.ndim !== 2) {
-    throw new ShapeError(`course.softmax: takes a vector or a batch of rows (1-d or 2-d), got shape [${t.shape.join(',')}]`);
+    throw new ShapeError(`course.softmax: takes a vector or a batch of rows (1-d or 2-d), got shape ${fmt(t.shape)}`);
   }
   return coreSoftmax(t, -1);
 }
@@ -75,12 +76,12 @@ export function crossEntropyError(d: TensorLike, y: TensorLike): Tensor {
     labels = labels.reshape([1, labels.size]);
     probs = probs.reshape([1, probs.size]);
   }
-  if (probs.ndim !== 2) throw new ShapeError(`${op}: y must be 1-d or 2-d, got shape [${probs.shape.join(',')}]`);
+  if (probs.ndim !== 2) throw new ShapeError(`${op}: y must be 1-d or 2-d, got shape ${fmt(probs.shape)}`);
   const [batchSize, classes] = probs.shape as [number, number];
   if (labels.size === probs.size) labels = labels.reshape(probs.shape).argmax(1);
   if (labels.size !== batchSize) {
     throw new ShapeError(
-      `${op}: d of shape [${toTensor(d).shape.join(',')}] is neither one label per row nor one-hot rows for y of shape [${probs.shape.join(',')}]`,
+      `${op}: d of shape ${fmt(toTensor(d).shape)} is neither one label per row nor one-hot rows for y of shape ${fmt(probs.shape)}`,
     );
   }
   const picked = probs.takeAlongAxis(classIndices(op, labels, classes).reshape([batchSize, 1]), 1);
@@ -130,7 +131,7 @@ export function dSoftmaxWithLoss(d: TensorLike, y: TensorLike): Tensor {
   const batchSize = labels.shape[0]!;
   if (labels.size === probs.size) return probs.sub(labels).div(batchSize);
   if (probs.ndim !== 2 || labels.ndim !== 1 || labels.size !== probs.shape[0]) {
-    throw new ShapeError(`${op}: d of shape [${labels.shape.join(',')}] is neither one-hot rows nor one label per row of y of shape [${probs.shape.join(',')}]`);
+    throw new ShapeError(`${op}: d of shape ${fmt(labels.shape)} is neither one-hot rows nor one label per row of y of shape ${fmt(probs.shape)}`);
   }
   const classes = probs.shape[1]!;
   return probs.sub(oneHot(classIndices(op, labels, classes), classes)).div(batchSize);

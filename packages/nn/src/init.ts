@@ -2,7 +2,7 @@
  * Weight initialisation, drawn from a seeded `Generator` so that the same seed gives
  * numpy's numbers: `new Generator(0).randn([2, 3])` is `np.random.seed(0); np.random.randn(2, 3)`.
  */
-import { ArgumentError, ShapeError, Tensor, ValueError, getGlobalGenerator, type Generator } from '@tapegrad/core';
+import { fmt, isTensor, ArgumentError, ShapeError, Tensor, ValueError, getGlobalGenerator, type Generator } from '@tapegrad/core';
 
 /** The random draws an init scheme needs; a core `Generator` has them. */
 export type RandomSource = Pick<Generator, 'rand' | 'randn'>;
@@ -56,9 +56,9 @@ export function initWeight(inFeatures: number, outFeatures: number, options: Ini
 }
 
 function checkDrawn(w: unknown, shape: [number, number]): Tensor {
-  if (!(w instanceof Tensor)) throw new ArgumentError(`initWeight: a custom init must return a Tensor, got ${typeof w}`);
+  if (!isTensor(w)) throw new ArgumentError(`initWeight: a custom init must return a Tensor, got ${typeof w}`);
   if (w.ndim !== 2 || w.shape[0] !== shape[0] || w.shape[1] !== shape[1]) {
-    throw new ShapeError(`initWeight: a custom init returned shape [${w.shape.join(',')}], expected [${shape.join(',')}]`);
+    throw new ShapeError(`initWeight: a custom init returned shape ${fmt(w.shape)}, expected ${fmt(shape)}`);
   }
   return w;
 }

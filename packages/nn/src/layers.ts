@@ -2,7 +2,7 @@
  * Layers: the course's affine layer `np.dot(x, W) + b` as `Linear`, and `Sequential`
  * to chain layers into a network.
  */
-import { ArgumentError, ShapeError, zeros, type FloatDType, type Tensor, type TensorLike } from '@tapegrad/core';
+import { fmt, ArgumentError, ShapeError, zeros, type FloatDType, type Tensor, type TensorLike } from '@tapegrad/core';
 import { initWeight, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -27,7 +27,7 @@ function checkFeatures(name: string, v: unknown): number {
 function fixedParameter(name: string, value: TensorLike, shape: readonly number[], dtype: FloatDType): Parameter {
   const p = new Parameter(value, { dtype });
   if (p.shape.length !== shape.length || p.shape.some((d, i) => d !== shape[i])) {
-    throw new ShapeError(`Linear: the given ${name} has shape [${p.shape.join(',')}], expected [${shape.join(',')}]`);
+    throw new ShapeError(`Linear: the given ${name} has shape ${fmt(p.shape)}, expected ${fmt(shape)}`);
   }
   return p;
 }
@@ -63,7 +63,7 @@ export class Linear extends Module<[TensorLike], Tensor> {
     const x = toTensor(input);
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new ShapeError(
-        `Linear(${this.inFeatures} → ${this.outFeatures}): input of shape [${x.shape.join(',')}] must end in ${this.inFeatures} features`,
+        `Linear(${this.inFeatures} → ${this.outFeatures}): input of shape ${fmt(x.shape)} must end in ${this.inFeatures} features`,
       );
     }
     const u = x.matmul(this.weight);

@@ -3,7 +3,7 @@
  * The class axis is the last one: logits (…, C) with class-index targets (…) or
  * one-hot / probability rows (…, C).
  */
-import { ArgumentError, ShapeError, Tensor, ValueError, logSoftmax, stack, zerosLike, type TensorLike } from '@tapegrad/core';
+import { fmt, ArgumentError, ShapeError, Tensor, ValueError, logSoftmax, stack, zerosLike, type TensorLike } from '@tapegrad/core';
 import { classIndices, shapeOf, toTensor } from './util.js';
 import { Module } from './module.js';
 
@@ -71,7 +71,7 @@ function negativeLogLikelihood(op: string, logp: Tensor, target: TensorLike): Te
   }
   if (t.ndim !== batch.length || t.shape.some((d, i) => d !== batch[i])) {
     throw new ShapeError(
-      `${op}: target of shape ${shapeOf(t)} fits neither class indices (shape [${batch.join(',')}]) ` +
+      `${op}: target of shape ${shapeOf(t)} fits neither class indices (shape ${fmt(batch)}) ` +
         `nor one-hot rows (shape ${shapeOf(logp)}) for an input of shape ${shapeOf(logp)}`,
     );
   }

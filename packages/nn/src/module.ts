@@ -3,7 +3,7 @@
  * and the base class finds them by walking its own enumerable properties — Parameters,
  * Modules, and arrays of either (`this.layers = [...]` gives `layers.0.weight`).
  */
-import { ArgumentError, ShapeError, ValueError, type Tensor, type TensorLike } from '@tapegrad/core';
+import { fmt, ArgumentError, ShapeError, ValueError, type Tensor, type TensorLike } from '@tapegrad/core';
 import { Parameter, isParameter } from './parameter.js';
 import { decodeValue, encodeTensor, type StateDict, type StateValue } from './state.js';
 
@@ -181,7 +181,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const updates = params.map(([name, p]) => {
       const { shape, values } = decodeValue(name, state[name]!);
       if (shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
-        throw new ShapeError(`${op}: '${name}' has shape [${p.shape.join(',')}] in the model but [${shape.join(',')}] in the state`);
+        throw new ShapeError(`${op}: '${name}' has shape ${fmt(p.shape)} in the model but ${fmt(shape)} in the state`);
       }
       return { p, values };
     });
@@ -212,7 +212,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const own = this.ownParameters();
     const count = this.numParameters();
     let line = `${'  '.repeat(depth)}${name === '' ? '' : `(${name}): `}${this.constructor.name}(${this.extraRepr()})`;
-    if (own.length > 0) line += ` ${own.map(([n, p]) => `${n} [${p.shape.join(',')}]`).join(', ')}`;
+    if (own.length > 0) line += ` ${own.map(([n, p]) => `${n} ${fmt(p.shape)}`).join(', ')}`;
     if (count > 0) line += ` — ${plural(count, 'parameter')}`;
     lines.push(line);
     for (const [child, m] of this.namedChildren()) m.describe(child, depth + 1, lines);

@@ -3,7 +3,7 @@
  * their parameters by walking their own fields, so marking a tensor as a Parameter is
  * what makes it show up in `parameters()` and `stateDict()`.
  */
-import { DTypeError, Tensor, tensor, type FloatDType, type TensorLike } from '@tapegrad/core';
+import { fmt, DTypeError, Tensor, tensor, type FloatDType, type TensorLike } from '@tapegrad/core';
 
 /**
  * A tensor that a module trains: float, a leaf, `requiresGrad` on.
@@ -21,7 +21,7 @@ export class Parameter extends Tensor {
   constructor(value: TensorLike, options: { dtype?: FloatDType } = {}) {
     const t = tensor(value, options.dtype === undefined ? {} : { dtype: options.dtype });
     if (t.dtype === 'int32') {
-      throw new DTypeError(`Parameter: parameters must be float32 or float64, got an int32 tensor of shape [${t.shape.join(',')}]`);
+      throw new DTypeError(`Parameter: parameters must be float32 or float64, got an int32 tensor of shape ${fmt(t.shape)}`);
     }
     super(t.data, t.shape);
     this.requiresGrad = true;

@@ -1,20 +1,16 @@
 /**
- * The state dict's on-disk form: plain JSON. A tensor becomes `{ shape, dtype, data }`
- * with `data` the row-major values. NOTE: JSON has no NaN, ±Infinity or −0, so those
- * four are written as strings; every other double survives `JSON.stringify` /
- * `JSON.parse` exactly (it prints the shortest decimal that reads back to the same bits).
+ * The state dict's on-disk form: plain JSON, one core `TensorEntry` (`{ shape, dtype, data }`, with
+ * NaN, ±Infinity and −0 encoded as strings) per parameter. Core owns that format; nn uses it.
  */
-import { DTypeError, Tensor, ValueError, tensor, type FloatDType, type NestedArray, type TypedArray } from '@tapegrad/core';
+import {
+  decodeNumber, DTypeError, fmt, isTensor, show, tensor, tensorEntry, ValueError,
+  type EncodedNumber, type NestedArray, type Tensor, type TensorEntry, type TypedArray,
+} from '@tapegrad/core';
 
-/** A number as JSON can hold it. */
-export type EncodedNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
+export type { EncodedNumber };
 
-/** One parameter in a state dict. */
-export interface TensorState {
-  shape: number[];
-  dtype: FloatDType;
-  data: EncodedNumber[];
-}
+/** One parameter in a state dict: core's `TensorEntry`. */
+export type TensorState = TensorEntry;
 
 /** Parameter name (dotted, `layers.0.weight`) → its value. JSON-serialisable. */
 export type StateDict = Record<string, TensorState>;
@@ -22,66 +18,45 @@ export type StateDict = Record<string, TensorState>;
 /** What `loadStateDict` accepts per parameter: a saved entry, a tensor, or nested arrays. */
 export type StateValue = TensorState | Tensor | NestedArray;
 
-function encodeNumber(v: number): EncodedNumber {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
-  if (v === 0 && 1 / v < 0) return '-0';
-  return v;
-}
-
-/** The four strings that stand for numbers. No prototype, read with `Object.hasOwn`: "toString" is no number. */
-const SPECIAL: Readonly<Record<string, number>> = Object.freeze(Object.assign(Object.create(null) as Record<string, number>, {
-  NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0,
-}));
-
-function decodeNumber(name: string, v: unknown, index: number): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && Object.hasOwn(SPECIAL, v)) return SPECIAL[v]!;
-  throw new ValueError(`loadStateDict: '${name}' has a non-number ${describe(v)} at position ${index}`);
-}
-
-/** A value as a message shows it, for anything a caller can pass (BigInt and symbols make JSON.stringify throw). */
-function describe(v: unknown): string {
-  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'symbol' || typeof v === 'function') return typeof v;
-  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'an object';
-  return String(v);
+function decodeEntryNumber(name: string, v: unknown, index: number): number {
+  const n = decodeNumber(v);
+  // NOTE: show, not JSON.stringify, which throws its own TypeError on a BigInt.
+  if (n === undefined) throw new ValueError(`loadStateDict: '${name}' has a non-number ${show(v)} at position ${index}`);
+  return n;
 }
 
 /** A state entry's dtype: a parameter is float32 or float64, and the entry must say which. */
 function checkEntryDType(name: string, dtype: unknown): void {
   if (dtype === 'float64' || dtype === 'float32') return;
   if (dtype === 'int32') throw new DTypeError(`loadStateDict: '${name}' has dtype "int32"; parameters are float32 or float64`);
-  throw new ValueError(`loadStateDict: '${name}' has dtype ${dtype === undefined ? 'missing' : describe(dtype)}; a state entry's dtype is "float64" or "float32"`);
+  throw new ValueError(`loadStateDict: '${name}' has dtype ${dtype === undefined ? 'missing' : show(dtype)}; a state entry's dtype is "float64" or "float32"`);
 }
 
 /** A tensor as a JSON-ready entry. @example encodeTensor(tensor([1, NaN])).data; // [1, 'NaN'] */
 export function encodeTensor(t: Tensor): TensorState {
-  const data = new Array<EncodedNumber>(t.size);
-  for (let i = 0; i < t.size; i++) data[i] = encodeNumber(t.data[i]!);
-  return { shape: t.shape.slice(), dtype: t.dtype === 'float32' ? 'float32' : 'float64', data };
+  // NOTE: parameters are float; anything else is recorded as float64, as before core owned the format.
+  const e = tensorEntry(t);
+  return e.dtype === 'float32' ? e : { ...e, dtype: 'float64' };
 }
 
 function isTensorState(v: unknown): v is TensorState {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor) && 'shape' in v && 'data' in v;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isTensor(v) && 'shape' in v && 'data' in v;
 }
 
 function checkEntryShape(name: string, shape: unknown, length: number): readonly number[] {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ValueError(`loadStateDict: '${name}' has a bad shape ${Array.isArray(shape) ? `[${shape.map(describe).join(',')}]` : describe(shape)}`);
+    throw new ValueError(`loadStateDict: '${name}' has a bad shape ${show(shape)}`);
   }
   const size = shape.reduce((a: number, d: number) => a * d, 1);
   if (size !== length) {
-    throw new ValueError(`loadStateDict: '${name}' has shape [${shape.join(',')}] (${size} values) but ${length} data values`);
+    throw new ValueError(`loadStateDict: '${name}' has shape ${fmt(shape)} (${size} values) but ${length} data values`);
   }
   return shape;
 }
 
 /** The shape and values of one state-dict entry, checked. */
 export function decodeValue(name: string, v: StateValue): { shape: readonly number[]; values: TypedArray | number[] } {
-  if (v instanceof Tensor) {
+  if (isTensor(v)) {
     if (v.dtype === 'int32') throw new DTypeError(`loadStateDict: '${name}' is an int32 tensor; parameters are float32 or float64`);
     return { shape: v.shape, values: v.data };
   }
@@ -89,7 +64,7 @@ export function decodeValue(name: string, v: StateValue): { shape: readonly numb
     checkEntryDType(name, v.dtype);
     if (!Array.isArray(v.data)) throw new ValueError(`loadStateDict: '${name}'.data must be an array of numbers`);
     const shape = checkEntryShape(name, v.shape, v.data.length);
-    return { shape, values: v.data.map((x, i) => decodeNumber(name, x, i)) };
+    return { shape, values: v.data.map((x, i) => decodeEntryNumber(name, x, i)) };
   }
   let t: Tensor;
   try {

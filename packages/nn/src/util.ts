@@ -1,14 +1,14 @@
 /** Small helpers shared by layers, losses and the course functions (kept free of Module, so the course entry stays small). */
-import { IndexError, Tensor, ValueError, tensor, type TensorLike } from '@tapegrad/core';
+import { fmt, isTensor, IndexError, Tensor, ValueError, tensor, type TensorLike } from '@tapegrad/core';
 
 /** A tensor as is (keeping its place on the tape), anything else converted. */
 export function toTensor(v: TensorLike): Tensor {
-  return v instanceof Tensor ? v : tensor(v);
+  return isTensor(v) ? v : tensor(v);
 }
 
-/** `[2,3]`, the form every message uses. */
+/** A tensor's shape as every message shows it (core's `fmt`): `[2,3]`. */
 export function shapeOf(t: Tensor): string {
-  return `[${t.shape.join(',')}]`;
+  return fmt(t.shape);
 }
 
 /** Class indices as int32, each checked to be a whole number in [0, classes). */

@@ -1,7 +1,7 @@
 /**
  * The course's functions.py against numpy, and its hand-written derivatives against the tape.
- * Reference numbers come from numpy running the course's own functions (as the issue states
- * them: sigmoid, relu, step_function, softmax, mean_squared_error, cross_entropy_error,
+ * Reference numbers come from numpy running the course's own functions (as the course
+ * states them: sigmoid, relu, step_function, softmax, mean_squared_error, cross_entropy_error,
  * softmax_with_loss, d_sigmoid, d_relu, d_mean_squared_error, d_softmax_with_loss,
  * d_sigmoid_with_loss), printed with `.tolist()`.
  */

@@ -24,8 +24,8 @@ describe('loadStateDict refuses hostile entries with a typed error and changes n
     const m = fresh();
     const state = { weight: { shape: [2, 1], dtype: 'float64', data: [1n, 2n] }, bias: { shape: [1], dtype: 'float64', data: [0] } };
     expect(() => m.loadStateDict(state as unknown as Record<string, StateValue>)).toThrow(ValueError);
-    expect(() => m.loadStateDict(state as unknown as Record<string, StateValue>)).toThrow(/'weight' has a non-number 1n \(a BigInt\) at position 0/);
-    expect(() => m.loadStateDict({ weight: { shape: [2n, 1], dtype: 'float64', data: [1, 2] }, bias: [0] } as unknown as Record<string, StateValue>)).toThrow(/bad shape \[2n \(a BigInt\),1\]/);
+    expect(() => m.loadStateDict(state as unknown as Record<string, StateValue>)).toThrow(/'weight' has a non-number 1n at position 0/);
+    expect(() => m.loadStateDict({ weight: { shape: [2n, 1], dtype: 'float64', data: [1, 2] }, bias: [0] } as unknown as Record<string, StateValue>)).toThrow(/bad shape \[2n,1\]/);
     expect(values(m)).toEqual([[[1], [2]], [0]]);
   });
 

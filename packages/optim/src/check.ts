@@ -5,12 +5,10 @@
  */
 import { ArgumentError, ValueError } from '@tapegrad/core';
 
-/** `String(v)` that also shows strings and objects recognisably in messages. */
-export function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  return String(v);
-}
+import { show } from '@tapegrad/core';
+
+/** Core's message helper, for the modules here that import it with the checks. */
+export { show };
 
 /** An options argument: undefined becomes `{}`; anything but a plain object is an error; unknown keys are errors. */
 export function checkOptions<T extends object>(op: string, options: T | undefined, allowed: readonly string[]): Partial<T> {

@@ -5,18 +5,18 @@
  * first axis of `x` and `d`.
  */
 import {
+  fmt, isTensor,
   ArgumentError, Generator, getGlobalGenerator, ShapeError, ValueError, Tensor, tensor,
   type TensorLike, type TypedArray,
 } from '@tapegrad/core';
 import { bool, checkOptions, integer, show } from './check.js';
-import { isTensor } from './params.js';
 
 /** Inputs and targets as tensors with the same number of rows (axis 0). */
 export function samples(op: string, x: TensorLike, d: TensorLike): [Tensor, Tensor] {
   const xs = asTensor(op, 'x', x);
   const ds = asTensor(op, 'd', d);
   if (xs.shape[0] !== ds.shape[0]) {
-    throw new ShapeError(`${op}: x has ${xs.shape[0]} samples (shape [${xs.shape.join(', ')}]) but d has ${ds.shape[0]} (shape [${ds.shape.join(', ')}])`);
+    throw new ShapeError(`${op}: x has ${xs.shape[0]} samples (shape ${fmt(xs.shape)}) but d has ${ds.shape[0]} (shape ${fmt(ds.shape)})`);
   }
   return [xs, ds];
 }

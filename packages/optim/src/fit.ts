@@ -3,7 +3,7 @@
  * minibatch, and full batch (batchSize = number of samples); by epochs or by
  * iterations; with evaluations, callbacks, a history, and a progress display.
  */
-import { ArgumentError, ShapeError, noGrad, type Generator, type Tensor, type TensorLike } from '@tapegrad/core';
+import { fmt, ArgumentError, ShapeError, noGrad, type Generator, type Tensor, type TensorLike } from '@tapegrad/core';
 import { checkOptions, func, integer, show } from './check.js';
 import { DataLoader, sampleBatch, samples } from './data.js';
 import { Optimizer } from './optimizer.js';
@@ -380,7 +380,7 @@ function scalarLoss(loss: unknown): Tensor {
   if (t === null || typeof t !== 'object' || typeof t.backward !== 'function') {
     throw new ArgumentError(`fit: loss(y, d) must return a Tensor, got ${show(loss)}`);
   }
-  if (t.size !== 1) throw new ShapeError(`fit: loss(y, d) must return one number, got shape [${t.shape.join(', ')}]; reduce it with mean() or sum()`);
+  if (t.size !== 1) throw new ShapeError(`fit: loss(y, d) must return one number, got shape ${fmt(t.shape)}; reduce it with mean() or sum()`);
   return t;
 }
 

@@ -1,5 +1,5 @@
 /** Metrics for `fit`'s evaluations: functions `(y, d) => number` of a batch. */
-import { ShapeError, type Tensor } from '@tapegrad/core';
+import { fmt, ShapeError, type Tensor } from '@tapegrad/core';
 
 /** Index of the largest of `data[offset .. offset + k)` (the first one on ties, as numpy). */
 function argmaxRow(data: ArrayLike<number>, offset: number, k: number): number {
@@ -19,12 +19,12 @@ function argmaxRow(data: ArrayLike<number>, offset: number, k: number): number {
 export function accuracy(y: Tensor, d: Tensor): number {
   const op = 'accuracy';
   if (y.ndim !== 2 || y.shape[1]! < 2) {
-    throw new ShapeError(`accuracy: y must be (samples, classes) with at least 2 classes, got shape [${y.shape.join(', ')}]`);
+    throw new ShapeError(`accuracy: y must be (samples, classes) with at least 2 classes, got shape ${fmt(y.shape)}`);
   }
   const [n, k] = y.shape as [number, number];
   const oneHot = d.ndim === 2;
   if (d.shape[0] !== n || (oneHot ? d.shape[1] !== k : d.ndim !== 1)) {
-    throw new ShapeError(`${op}: d must be (${n}) class indices or (${n}, ${k}) one-hot rows for y of shape [${n}, ${k}], got shape [${d.shape.join(', ')}]`);
+    throw new ShapeError(`${op}: d must be (${n}) class indices or (${n}, ${k}) one-hot rows for y of shape ${fmt([n, k])}, got shape ${fmt(d.shape)}`);
   }
   let hits = 0;
   for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
  * checks of each step, and the state dict. A subclass only writes the update loop
  * of one parameter over plain typed arrays.
  */
-import { ShapeError, ValueError, bumpVersion, noGrad, type Tensor, type TypedArray } from '@tapegrad/core';
+import { fmt, ShapeError, ValueError, bumpVersion, noGrad, type Tensor, type TypedArray } from '@tapegrad/core';
 import { bool, checkOptions, nonNegative, positive, show } from './check.js';
 import { resolveParams, type Params } from './params.js';
 import type { LrSchedule } from './schedule.js';
@@ -174,14 +174,16 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * Restores a `stateDict()` made by an optimizer of the same kind over parameters of the
    * same sizes. Everything is checked first: a bad dict is an error and changes nothing.
    * A constant `lr` is restored; a schedule set on this optimizer is kept (it resumes at the
-   * restored step count).
+   * restored step count). Takes `unknown` too: a checkpoint's `optimizer`, which core keeps as
+   * opaque JSON, is checked here.
    * @example
    *   const opt2 = new Adam(model.parameters());
    *   opt2.loadStateDict(opt.stateDict());
    */
-  loadStateDict(dict: OptimizerStateDict): void {
+  loadStateDict(state: OptimizerStateDict | unknown): void {
     const op = `${this.name}.loadStateDict`;
-    if (dict === null || typeof dict !== 'object') throw new ValueError(`${op}: expected a state dict object, got ${show(dict)}`);
+    if (state === null || typeof state !== 'object') throw new ValueError(`${op}: expected a state dict object, got ${show(state)}`);
+    const dict = state as OptimizerStateDict;
     if (dict.optimizer !== this.name) {
       throw new ValueError(`${op}: the state dict is from ${show(dict.optimizer)}, not ${this.name}`);
     }
@@ -237,7 +239,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     const p = this.params[i]!;
     if (!Array.isArray(values) || values.length !== p.size) {
       const got = Array.isArray(values) ? `${values.length} values` : show(values);
-      throw new ShapeError(`${op}: buffer '${key}' of ${this.labels[i]} (shape [${p.shape.join(', ')}], ${p.size} values) got ${got}`);
+      throw new ShapeError(`${op}: buffer '${key}' of ${this.labels[i]} (shape ${fmt(p.shape)}, ${p.size} values) got ${got}`);
     }
     const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
     if (bad >= 0) throw new ValueError(`${op}: buffer '${key}' of ${this.labels[i]} has ${show(values[bad])} at index ${bad}`);
@@ -248,7 +250,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     const g = p.grad;
     if (g === null) return;
     if (g.size !== p.size) {
-      throw new ShapeError(`${this.name}.step: the gradient of ${this.labels[i]} has shape [${g.shape.join(', ')}], the parameter [${p.shape.join(', ')}]`);
+      throw new ShapeError(`${this.name}.step: the gradient of ${this.labels[i]} has shape ${fmt(g.shape)}, the parameter ${fmt(p.shape)}`);
     }
     if (!this.checkFinite) return;
     const d = g.data;

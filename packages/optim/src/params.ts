@@ -3,7 +3,7 @@
  * tensors, or a module-like object with `parameters()` — and, if it has one,
  * `namedParameters()` for the names used in messages.
  */
-import { ArgumentError, DTypeError, Tensor, ValueError } from '@tapegrad/core';
+import { ArgumentError, DTypeError, isTensor, Tensor, ValueError } from '@tapegrad/core';
 import { show } from './check.js';
 
 /** Anything with `parameters()`, such as an `@tapegrad/nn` Module. */
@@ -22,10 +22,6 @@ export interface ResolvedParams {
   readonly labels: readonly string[];
 }
 
-export function isTensor(v: unknown): v is Tensor {
-  // NOTE: core's marker rather than instanceof, so tensors from a second copy of core still count.
-  return v instanceof Tensor || (typeof v === 'object' && v !== null && (v as { _isTensor?: unknown })._isTensor === true);
-}
 
 function isSource(v: unknown): v is ParameterSource {
   return typeof v === 'object' && v !== null && typeof (v as ParameterSource).parameters === 'function';

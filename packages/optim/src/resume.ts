@@ -6,8 +6,9 @@
  * NOTE: this module does no I/O (optim runs in browsers too): `storage` writes and reads.
  */
 import {
+  fmt, isTensor,
   ArgumentError, DTypeError, getGlobalGenerator, noGrad, ShapeError, Tensor, ValueError,
-  type Generator, type RandomState,
+  type Generator, type RandomState, type TensorEntry,
 } from '@tapegrad/core';
 import { func, integer, show } from './check.js';
 import type { Optimizer, OptimizerStateDict } from './optimizer.js';
@@ -69,7 +70,7 @@ export type FitCheckpoint = {
   step: number;
   config: RunConfig;
   /** The model's `stateDict()` when it has one (an nn Module)… */
-  model?: Record<string, { shape: number[]; dtype: string; data: (number | string)[] }>;
+  model?: Record<string, TensorEntry>;
   /** …otherwise the optimizer's parameters, in its order. */
   params?: Tensor[];
   optimizer: OptimizerStateDict;
@@ -180,9 +181,9 @@ function loadParams(op: string, params: readonly Tensor[], saved: unknown): void
   }
   params.forEach((p, i) => {
     const s = saved[i] as unknown;
-    if (!(s instanceof Tensor) || s.dtype !== p.dtype || s.shape.join() !== p.shape.join()) {
-      const got = s instanceof Tensor ? `${s.dtype} [${s.shape.join(', ')}]` : show(s);
-      throw new ShapeError(`${op}: parameter ${i} is ${p.dtype} [${p.shape.join(', ')}] but the checkpoint has ${got}`);
+    if (!isTensor(s) || s.dtype !== p.dtype || s.shape.join() !== p.shape.join()) {
+      const got = isTensor(s) ? `${s.dtype} ${fmt(s.shape)}` : show(s);
+      throw new ShapeError(`${op}: parameter ${i} is ${p.dtype} ${fmt(p.shape)} but the checkpoint has ${got}`);
     }
   });
   noGrad(() => params.forEach((p, i) => p.copy_(saved[i] as Tensor)));

@@ -17,7 +17,7 @@ describe('accuracy', () => {
       new ShapeError('accuracy: y must be (samples, classes) with at least 2 classes, got shape [2]'),
     );
     expect(() => accuracy(y, tensor([1, 0]))).toThrow(
-      new ShapeError('accuracy: d must be (4) class indices or (4, 3) one-hot rows for y of shape [4, 3], got shape [2]'),
+      new ShapeError('accuracy: d must be (4) class indices or (4, 3) one-hot rows for y of shape [4,3], got shape [2]'),
     );
   });
 });

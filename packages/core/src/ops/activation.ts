@@ -2,12 +2,13 @@
  * Activations: the course's step, sigmoid and ReLU, tanh, and the output layer's
  * softmax / log-softmax along an axis. Forward loop and gradient rule side by side.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf, type TypedArray } from '../dtype.js';
-import { IndexError } from '../errors.js';
-import { around } from '../kernels.js';
-import { normAxis, show } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { record } from '../tape/autograd.js';
+import { allocate, floatOf, type TypedArray } from '../tape/dtype.js';
+import { IndexError } from '../tape/errors.js';
+import { around } from '../kernels/loops.js';
+import { normAxis } from '../tape/shapes.js';
+import { show } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { unary } from './elementwise.js';
 
 /**

@@ -3,19 +3,20 @@
  * Rules see the inputs `x`, `y`, the output `out` and the incoming gradient `g`, and are
  * written with tensor ops so that they can be differentiated again.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf, promote, type DType, type TypedArray } from '../dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
-import { binaryKernel, expandKernel, type BinaryRow } from '../kernels.js';
-import { broadcastShapes, fmt } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { record, isTensor } from '../tape/autograd.js';
+import { allocate, floatOf, promote, type DType, type TypedArray } from '../tape/dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
+import { binaryKernel, expandKernel, type BinaryRow } from '../kernels/loops.js';
+import { broadcastShapes } from '../tape/shapes.js';
+import { fmt } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------
 // Operand handling shared by every binary op
 
 function checkArg(op: string, v: unknown, which: string): void {
-  if (v instanceof Tensor || typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v) || ArrayBuffer.isView(v)) return;
+  if (isTensor(v) || typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v) || ArrayBuffer.isView(v)) return;
   throw new ArgumentError(`${op}: ${which} must be a Tensor or a number, got ${v === null ? 'null' : typeof v}`);
 }
 
@@ -23,7 +24,7 @@ function checkArg(op: string, v: unknown, which: string): void {
 export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   checkArg(op, a, 'the first operand');
   checkArg(op, b, 'the second operand');
-  if (a instanceof Tensor) return [a, asTensor(b, a.dtype)];
+  if (isTensor(a)) return [a, asTensor(b, a.dtype)];
   const y = asTensor(b);
   return [asTensor(a, y.dtype), y];
 }
@@ -41,10 +42,11 @@ function picker(saves: Saves): (x: Tensor, y: Tensor | null, out: Tensor) => Ten
 }
 
 /**
- * Builds a broadcasting binary op. Broadcasting lives here and only here: the kernel
- * reads each input with broadcast strides, and since a broadcast is an expand, each
- * input's gradient is summed back to that input's shape (`sumTo`, whose own gradient
- * is `broadcastTo`). Rules are written as if x, y and out had the same shape.
+ * Builds a broadcasting binary op. The kernel reads each input with broadcast strides, and
+ * since a broadcast is an expand, each input's gradient is summed back to that input's shape
+ * (`sumTo`, whose own gradient is `broadcastTo`). Rules are written as if x, y and out had the
+ * same shape. Ops of more operands (`where`) and matmul's batch axes broadcast the same way:
+ * `broadcastShapes` for the shape, `sumTo` for each gradient.
  */
 function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule) {
   const pick = picker(saves);

@@ -2,12 +2,13 @@
  * Matrix products with numpy's semantics: 1-d operands are promoted to a row (left) or
  * a column (right) and the added axis removed again; leading batch axes broadcast.
  */
-import { record } from '../autograd.js';
-import { promote } from '../dtype.js';
-import { ShapeError } from '../errors.js';
-import { matmulKernel } from '../kernels.js';
-import { broadcastShapes, broadcastStrides, checkResult, fmt } from '../shape.js';
-import { Tensor, asTensor, type TensorLike } from '../tensor.js';
+import { record } from '../tape/autograd.js';
+import { promote } from '../tape/dtype.js';
+import { ShapeError } from '../tape/errors.js';
+import { matmulKernel } from '../kernels/loops.js';
+import { broadcastShapes, broadcastStrides, checkResult } from '../tape/shapes.js';
+import { fmt } from '../tape/messages.js';
+import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { operands } from './elementwise.js';
 import { sumTo } from './reduce.js';
 

@@ -2,12 +2,13 @@
  * Reductions over `axis?: number | number[]` (all axes when omitted) with numpy's
  * `keepdims`. Forward kernel and gradient rule side by side.
  */
-import { record } from '../autograd.js';
-import { allocate, floatOf, type DType } from '../dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../errors.js';
-import { argKernel, reduceKernel, type ReduceKind } from '../kernels.js';
-import { checkResult, checkShape, fmt, normAxes, normAxis, sameShape, show, type Shape } from '../shape.js';
-import { Tensor, asTensor, type Axis, type TensorLike } from '../tensor.js';
+import { record, isTensor } from '../tape/autograd.js';
+import { allocate, floatOf, type DType } from '../tape/dtype.js';
+import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
+import { argKernel, reduceKernel, type ReduceKind } from '../kernels/loops.js';
+import { checkResult, checkShape, normAxes, normAxis, sameShape, type Shape } from '../tape/shapes.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, type Axis, type TensorLike } from '../tape/tensor.js';
 
 function reduced(x: Tensor, axes: readonly number[], keepdims: boolean): number[] {
   const out: number[] = [];
@@ -53,7 +54,7 @@ export function sum(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor
  */
 export function sumTo(x: Tensor, shape: Shape): Tensor {
   // NOTE: public, so checked: a shape that is not an array of sizes would make a malformed tensor.
-  if (!(x instanceof Tensor)) throw new ArgumentError(`sumTo: x must be a Tensor, got ${show(x)}`);
+  if (!isTensor(x)) throw new ArgumentError(`sumTo: x must be a Tensor, got ${show(x)}`);
   shape = checkShape('sumTo', shape);
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;

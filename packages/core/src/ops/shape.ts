@@ -2,12 +2,13 @@
  * Shape ops: views that share storage (reshape, squeeze, unsqueeze) and copies
  * (transpose, broadcastTo, concat, slice, gather). Forward and gradient rule side by side.
  */
-import { record } from '../autograd.js';
-import { allocate, isDType, isFloat, promote, type DType } from '../dtype.js';
-import { ArgumentError, DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
-import { around, expandKernel, transposeKernel } from '../kernels.js';
-import { broadcastShapes, checkResult, checkShape, fmt, normAxes, normAxis, sameShape, show, sizeOf } from '../shape.js';
-import { Tensor, asTensor, checkOptions, type Axis, type TensorLike } from '../tensor.js';
+import { record } from '../tape/autograd.js';
+import { allocate, isDType, isFloat, promote, type DType } from '../tape/dtype.js';
+import { ArgumentError, DTypeError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
+import { around, expandKernel, transposeKernel } from '../kernels/loops.js';
+import { broadcastShapes, checkResult, checkShape, normAxes, normAxis, sameShape, sizeOf } from '../tape/shapes.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor, asTensor, checkOptions, type Axis, type TensorLike } from '../tape/tensor.js';
 import { sumTo } from './reduce.js';
 
 /** A copy with its own storage; gradient passes straight through. @example const c = clone(x); */

@@ -4,17 +4,18 @@
  * Every op is also a method here; the ops themselves live in ops/, grouped by family.
  */
 import {
-  _setToTensor, backward, bumpVersion, isGradEnabled, moveVersion, noGrad, record, versionOf, type BackwardOptions, type Node,
+  TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, moveVersion, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
 import { allocate, dtypeOf, fromSlab, slabSized, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
-import { formatRepr, formatTensor } from './format.js';
-import { checkShape, fmt, sameShape, show, sizeOf, type Shape } from './shape.js';
-import * as ew from './ops/elementwise.js';
-import * as act from './ops/activation.js';
-import * as red from './ops/reduce.js';
-import * as shp from './ops/shape.js';
-import * as mm from './ops/matmul.js';
+import { formatRepr, formatTensor } from '../numpy/print.js';
+import { checkShape, sameShape, sizeOf, type Shape } from './shapes.js';
+import { fmt, show } from './messages.js';
+import * as ew from '../ops/elementwise.js';
+import * as act from '../ops/activation.js';
+import * as red from '../ops/reduce.js';
+import * as shp from '../ops/shape.js';
+import * as mm from '../ops/matmul.js';
 
 /** Nested arrays of numbers, any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -47,8 +48,6 @@ export class Tensor {
   name: string | undefined = undefined;
   /** @internal */
   retainsGrad = false;
-  /** @internal lets autograd recognise tensors without importing this module. */
-  readonly _isTensor = true;
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
 
@@ -126,13 +125,18 @@ export class Tensor {
   }
   set grad(g: Tensor | null) {
     if (g !== null) {
-      if (!(g instanceof Tensor)) throw new ArgumentError(`grad: a gradient must be a Tensor or null, got ${show(g)}`);
+      if (!isTensor(g)) throw new ArgumentError(`grad: a gradient must be a Tensor or null, got ${show(g)}`);
       if (!sameShape(g.shape, this.shape)) {
         throw new ShapeError(`grad: a gradient of shape ${fmt(g.shape)} cannot be the gradient of a tensor of shape ${fmt(this.shape)}`);
       }
       if (g.dtype !== this.dtype) throw new DTypeError(`grad: a ${g.dtype} gradient cannot be the gradient of a ${this.dtype} tensor`);
     }
     this._grad = g;
+  }
+
+  /** The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
+  get [TENSOR_BRAND](): true {
+    return true;
   }
 
   get ndim(): number {
@@ -478,7 +482,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const { dtype, requiresGrad } = checkOptions(op, options);
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
-  if (data instanceof Tensor) {
+  if (isTensor(data)) {
     out = withShape(op, fromTypedArray(op, data._data, dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
@@ -499,7 +503,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
  * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32.
  */
 export function asTensor(v: TensorLike, like?: DType): Tensor {
-  if (v instanceof Tensor) return v;
+  if (isTensor(v)) return v;
   if (typeof v === 'number' || typeof v === 'boolean') {
     const num = Number(v);
     const wholeInt32 = Number.isInteger(num) && inInt32Range(num);
@@ -510,5 +514,3 @@ export function asTensor(v: TensorLike, like?: DType): Tensor {
   }
   return tensor(v);
 }
-
-_setToTensor((v) => asTensor(v as TensorLike));

@@ -13,12 +13,12 @@
  * Files are read as untrusted: every length, shape and offset is checked against the bytes
  * actually there before anything is allocated, and the first problem is a `FormatError`.
  */
-import { ArgumentError } from './errors.js';
-import { FormatError } from './format-error.js';
+import { isTensor } from '../tape/autograd.js';
+import { ArgumentError, FormatError } from '../tape/errors.js';
+import { fmt, show } from '../tape/messages.js';
+import { Tensor } from '../tape/tensor.js';
+import type { DType, TypedArray } from '../tape/dtype.js';
 import { parseJson, type JsonObject } from './json.js';
-import { fmt, show } from './shape.js';
-import { Tensor } from './tensor.js';
-import type { DType, TypedArray } from './dtype.js';
 
 /** What `decodeSafetensors` returns. Both records have no prototype, so any name is a plain key. */
 export interface Safetensors {
@@ -97,7 +97,7 @@ function checkTensors(op: string, tensors: unknown): [string, Tensor][] {
   }
   const entries = Object.entries(tensors as Record<string, unknown>);
   for (const [name, t] of entries) {
-    if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: '${name}' must be a Tensor, got ${show(t)}`);
+    if (!isTensor(t)) throw new ArgumentError(`${op}: '${name}' must be a Tensor, got ${show(t)}`);
     if (name === '' || name === METADATA || name === FORBIDDEN) throw new ArgumentError(`${op}: ${show(name)} cannot name a tensor`);
   }
   return entries as [string, Tensor][];

@@ -3,13 +3,13 @@
  * and returns it as plain, JSON-serialisable data; `toDot` (Graphviz) and `toMermaid`
  * render that data. Like micrograd's `draw_dot`, every node shows its value and gradient.
  */
-import { gradients } from './autograd.js';
-import type { DType, TypedArray } from './dtype.js';
-import { ArgumentError, AutogradError } from './errors.js';
-import { formatTensor, setPrintOptions } from './format.js';
-import { fmt } from './shape.js';
-import type { Tensor } from './tensor.js';
-import { postOrder } from './traverse.js';
+import { gradients, isTensor } from '../tape/autograd.js';
+import type { DType, TypedArray } from '../tape/dtype.js';
+import { ArgumentError, AutogradError } from '../tape/errors.js';
+import { formatTensor, setPrintOptions } from '../numpy/print.js';
+import { fmt, show } from '../tape/messages.js';
+import type { Tensor } from '../tape/tensor.js';
+import { postOrder } from '../tape/traverse.js';
 
 /** One tensor of the graph. */
 export interface GraphNode {
@@ -73,7 +73,7 @@ const INPUT = 'input';
  *   graph.nodes.map((n) => `${n.label ?? n.op} ${n.value} ${n.grad}`);
  */
 export function traceGraph(output: Tensor, options: TraceOptions = {}): Graph {
-  if (!isTensor(output)) throw new ArgumentError(`traceGraph: output must be a Tensor, got ${describe(output)}`);
+  if (!isTensor(output)) throw new ArgumentError(`traceGraph: output must be a Tensor, got ${show(output)}`);
   const { maxPreview, precision, withGradients } = checkTraceOptions(options);
   const tensors = postOrder(output, () => true);
   const ids = new Map<Tensor, string>(tensors.map((t, i) => [t, `t${i}`]));
@@ -105,8 +105,8 @@ export function traceGraph(output: Tensor, options: TraceOptions = {}): Graph {
  *   traceGraph(u1).nodes.at(-1)!.label; // 'u1'
  */
 export function named<T extends Tensor>(tensor: T, name: string): T {
-  if (!isTensor(tensor)) throw new ArgumentError(`named: expected a Tensor, got ${describe(tensor)}`);
-  if (typeof name !== 'string') throw new ArgumentError(`named: a name must be a string, got ${describe(name)}`);
+  if (!isTensor(tensor)) throw new ArgumentError(`named: expected a Tensor, got ${show(tensor)}`);
+  if (typeof name !== 'string') throw new ArgumentError(`named: a name must be a string, got ${show(name)}`);
   tensor.name = name;
   return tensor;
 }
@@ -119,10 +119,10 @@ export function named<T extends Tensor>(tensor: T, name: string): T {
  */
 export function nameTensors<R extends Record<string, Tensor>>(tensors: R): R {
   if (typeof tensors !== 'object' || tensors === null) {
-    throw new ArgumentError(`nameTensors: expected an object of tensors, got ${describe(tensors)}`);
+    throw new ArgumentError(`nameTensors: expected an object of tensors, got ${show(tensors)}`);
   }
   for (const [key, t] of Object.entries(tensors)) {
-    if (!isTensor(t)) throw new ArgumentError(`nameTensors: '${key}' is not a Tensor (got ${describe(t)})`);
+    if (!isTensor(t)) throw new ArgumentError(`nameTensors: '${key}' is not a Tensor (got ${show(t)})`);
     t.name = key;
   }
   return tensors;
@@ -163,11 +163,11 @@ function firstFreedOp(tensors: readonly Tensor[]): string | null {
 
 function checkTraceOptions(options: TraceOptions): { maxPreview: number; precision: number; withGradients: boolean } {
   if (typeof options !== 'object' || options === null) {
-    throw new ArgumentError(`traceGraph: options must be an object, got ${describe(options)}`);
+    throw new ArgumentError(`traceGraph: options must be an object, got ${show(options)}`);
   }
   const { gradients: withGradients = false, maxPreview = 6, precision = 4 } = options;
   if (typeof withGradients !== 'boolean') {
-    throw new ArgumentError(`traceGraph: gradients must be true or false, got ${describe(withGradients)}`);
+    throw new ArgumentError(`traceGraph: gradients must be true or false, got ${show(withGradients)}`);
   }
   checkCount('maxPreview', maxPreview, 1);
   checkCount('precision', precision, 0);
@@ -176,7 +176,7 @@ function checkTraceOptions(options: TraceOptions): { maxPreview: number; precisi
 
 function checkCount(name: string, v: unknown, min: number): asserts v is number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ArgumentError(`traceGraph: ${name} must be an integer ≥ ${min}, got ${describe(v)}`);
+    throw new ArgumentError(`traceGraph: ${name} must be an integer ≥ ${min}, got ${show(v)}`);
   }
 }
 
@@ -246,7 +246,7 @@ export interface DotOptions {
 export function toDot(graph: Graph, options: DotOptions = {}): string {
   checkGraph('toDot', graph);
   const rankdir = options.rankdir ?? 'LR';
-  if (rankdir !== 'LR' && rankdir !== 'TB') throw new ArgumentError(`toDot: rankdir must be 'LR' or 'TB', got ${describe(rankdir)}`);
+  if (rankdir !== 'LR' && rankdir !== 'TB') throw new ArgumentError(`toDot: rankdir must be 'LR' or 'TB', got ${show(rankdir)}`);
   const numbered = multiInputOps(graph);
   const lines = [
     `digraph ${dotId(options.name ?? 'tapegrad')} {`,
@@ -340,19 +340,6 @@ function escapeMermaid(text: string): string {
 
 function checkGraph(op: string, graph: Graph): void {
   if (typeof graph !== 'object' || graph === null || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges)) {
-    throw new ArgumentError(`${op}: expected a graph from traceGraph ({ nodes, edges, output }), got ${describe(graph)}`);
+    throw new ArgumentError(`${op}: expected a graph from traceGraph ({ nodes, edges, output }), got ${show(graph)}`);
   }
-}
-
-// ---------------------------------------------------------------- helpers
-
-function isTensor(v: unknown): v is Tensor {
-  return typeof v === 'object' && v !== null && (v as { _isTensor?: boolean })._isTensor === true;
-}
-
-/** A user-supplied value in a message, safe for anything untyped JavaScript can pass. */
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  return Array.isArray(v) ? 'an array' : `a ${typeof v}`;
 }

@@ -4,7 +4,8 @@
  * bounded integers, so that the same seed gives the same numbers, bit for bit.
  * Pure number code: no tensors here (see random.ts for the public API).
  */
-import { ValueError } from './errors.js';
+import { ValueError } from '../tape/errors.js';
+import { show } from '../tape/messages.js';
 
 /** Words of state. */
 const N = 624;
@@ -47,16 +48,9 @@ export interface MT19937State {
  */
 export function checkSeed(op: string, seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new ValueError(`${op}: seed must be an integer between 0 and 2**32 - 1, got ${describe(seed)}`);
+    throw new ValueError(`${op}: seed must be an integer between 0 and 2**32 - 1, got ${show(seed)}`);
   }
   return seed;
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return `[${v.map(String).join(',')}]`;
-  return String(v);
 }
 
 /**
@@ -176,7 +170,7 @@ export class MT19937 {
   fillBounded(out: Int32Array, offset: number, max: number): void {
     if (out.length === 0) return;
     if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) {
-      throw new ValueError(`fillBounded: max must be an integer in [0, 2**32 - 1], got ${describe(max)}`);
+      throw new ValueError(`fillBounded: max must be an integer in [0, 2**32 - 1], got ${show(max)}`);
     }
     if (max === 0 || max === 0xffffffff) {
       for (let i = 0; i < out.length; i++) out[i] = offset + this.nextBounded(max);
@@ -283,38 +277,38 @@ export class MT19937 {
   setState(state: MT19937State): void {
     const op = 'setState';
     if (state === null || typeof state !== 'object') {
-      throw new ValueError(`${op}: expected a state object from getState(), got ${describe(state)}`);
+      throw new ValueError(`${op}: expected a state object from getState(), got ${show(state)}`);
     }
     if (state.bit_generator !== undefined && state.bit_generator !== 'MT19937') {
-      throw new ValueError(`${op}: state is for bit generator ${describe(state.bit_generator)}, not MT19937`);
+      throw new ValueError(`${op}: state is for bit generator ${show(state.bit_generator)}, not MT19937`);
     }
     const inner = state.state;
     if (inner === null || typeof inner !== 'object') {
-      throw new ValueError(`${op}: state.state must be an object with key and pos, got ${describe(inner)}`);
+      throw new ValueError(`${op}: state.state must be an object with key and pos, got ${show(inner)}`);
     }
     const key = inner.key as ArrayLike<number> | undefined;
     if (key === null || typeof key !== 'object' || typeof key.length !== 'number' || key.length !== N) {
       const len = key !== null && typeof key === 'object' ? key.length : undefined;
-      throw new ValueError(`${op}: state.key must be ${N} words, got ${len === undefined ? describe(key) : `${len} words`}`);
+      throw new ValueError(`${op}: state.key must be ${N} words, got ${len === undefined ? show(key) : `${len} words`}`);
     }
     for (let i = 0; i < N; i++) {
       const w = key[i];
       if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 0xffffffff) {
-        throw new ValueError(`${op}: state.key[${i}] must be an integer in [0, 2**32 - 1], got ${describe(w)}`);
+        throw new ValueError(`${op}: state.key[${i}] must be an integer in [0, 2**32 - 1], got ${show(w)}`);
       }
     }
     const pos = inner.pos;
     if (typeof pos !== 'number' || !Number.isInteger(pos) || pos < 0 || pos > N) {
-      throw new ValueError(`${op}: state.pos must be an integer in [0, ${N}], got ${describe(pos)}`);
+      throw new ValueError(`${op}: state.pos must be an integer in [0, ${N}], got ${show(pos)}`);
     }
     const hg = state.has_gauss as unknown;
     if (hg !== 0 && hg !== 1 && hg !== true && hg !== false) {
-      throw new ValueError(`${op}: has_gauss must be 0 or 1, got ${describe(hg)}`);
+      throw new ValueError(`${op}: has_gauss must be 0 or 1, got ${show(hg)}`);
     }
     const hasGauss = hg === 1 || hg === true;
     const gauss = state.gauss as unknown;
     if (typeof gauss !== 'number' || !Number.isFinite(gauss)) {
-      throw new ValueError(`${op}: gauss must be a finite number, got ${describe(gauss)}`);
+      throw new ValueError(`${op}: gauss must be a finite number, got ${show(gauss)}`);
     }
     this.key.set(key);
     this.pos = pos;
@@ -327,13 +321,13 @@ export class MT19937 {
 // The logarithm in the polar method.
 //
 // numpy calls the C library's `log`. JavaScript's `Math.log` is not correctly rounded
-// (V8's is one ulp off for a few percent of inputs in (0, 1), which changed ~3% of
-// normals) and differs between engines, so we compute log in double-double arithmetic
+// (V8's changed some of the normals: bench/results/design-measurements.md) and differs
+// between engines, so we compute log in double-double arithmetic
 // from +, -, *, / alone (exact IEEE operations, the same on every platform) and round
 // once at the end: the correctly rounded log except in extremely rare cases. glibc's
-// log (what numpy uses on Linux) is itself misrounded for about 1 input in 1,300 in
-// (0, 1); there numpy's pair of normals can differ from ours by one ulp (about 1 pair
-// in 2,900). Matching that would mean copying glibc's tables and polynomial.
+// log (what numpy uses on Linux) is itself misrounded for a few inputs; there numpy's
+// pair of normals can differ from ours by one ulp. Matching that would mean copying
+// glibc's tables and polynomial.
 //
 // Method: x = 2^k m with m in [sqrt(1/2), sqrt(2)); pick c = 1 + j/128 nearest m and a
 // double invc ≈ 1/c; then log x = k ln2 - log(invc) + log1p(r) with r = m·invc - 1,

@@ -3,10 +3,11 @@
  * `manualSeed(0); randn([2, 3])` gives the numbers of `np.random.seed(0); np.random.randn(2, 3)`.
  * The generator is numpy's MT19937 with numpy's legacy samplers (see mt19937.ts).
  */
-import { Tensor } from './tensor.js';
-import { checkShape } from './shape.js';
-import { ValueError, ArgumentError, DTypeError } from './errors.js';
-import type { DType } from './dtype.js';
+import { Tensor } from '../tape/tensor.js';
+import { checkShape } from '../tape/shapes.js';
+import { show } from '../tape/messages.js';
+import { ValueError, ArgumentError, DTypeError } from '../tape/errors.js';
+import type { DType } from '../tape/dtype.js';
 import { MT19937, checkSeed, type MT19937State } from './mt19937.js';
 
 /**
@@ -34,13 +35,6 @@ export type RandomState = MT19937State;
 const BELOW_ONE_F32 = 1 - 2 ** -24;
 const INT32_MIN = -(2 ** 31);
 const INT32_LIMIT = 2 ** 31;
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return `[${v.map(show).join(',')}]`;
-  return String(v);
-}
 
 /** A seed from the platform's entropy (crypto when present, else the clock and Math.random). */
 function entropySeed(): number {

@@ -12,20 +12,30 @@
  *
  * So `safetensors.numpy.load_file(path)` in Python shows the weights and buffers by name.
  */
-import { ArgumentError } from './errors.js';
-import { FormatError } from './format-error.js';
-import type { RandomState } from './random.js';
+import { isTensor } from '../tape/autograd.js';
+import { ArgumentError, FormatError } from '../tape/errors.js';
+import type { RandomState } from '../numpy/random.js';
 import { parseJson } from './json.js';
-import { decodeSafetensors, encodeSafetensors, type Safetensors } from './serialize.js';
-import { show } from './shape.js';
-import { tensor, Tensor } from './tensor.js';
-import { isDType } from './dtype.js';
+import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.js';
+import { show } from '../tape/messages.js';
+import { tensor, Tensor } from '../tape/tensor.js';
+import { isDType, type DType } from '../tape/dtype.js';
 
-/** One tensor as an nn state dict holds it (NaN, ±Infinity and −0 as strings, for JSON). */
+/** A number as JSON can hold it. NOTE: JSON has no NaN, ±Infinity or −0, so those four are strings. */
+export type EncodedNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
+
+/**
+ * One tensor as plain JSON: its shape, dtype and row-major values — the entries of nn's state dicts
+ * and of a checkpoint's `model`. Every double survives `JSON.stringify`/`JSON.parse` exactly (the
+ * shortest decimal that reads back to the same bits); NaN, ±Infinity and −0 are `EncodedNumber`s.
+ * @example
+ *   const e: TensorEntry = tensorEntry(tensor([1, NaN])); // { shape: [2], dtype: 'float64', data: [1, 'NaN'] }
+ *   model.loadStateDict({ 'layers.0.bias': e });
+ */
 export interface TensorEntry {
   shape: number[];
-  dtype: string;
-  data: (number | string)[];
+  dtype: DType;
+  data: EncodedNumber[];
 }
 
 /**
@@ -38,8 +48,8 @@ export interface TensorEntry {
 export interface Checkpoint {
   /** A module's `stateDict()`. */
   model?: Record<string, TensorEntry>;
-  /** An optimizer's `stateDict()`. */
-  optimizer?: { optimizer: string; stepCount: number; lr: number; hyperparameters: Record<string, number | boolean>; state: Record<string, number[]>[] };
+  /** An optimizer's `stateDict()`: JSON that core stores without looking inside. */
+  optimizer?: unknown;
   /** A `Generator`'s `getState()`. */
   generator?: RandomState;
   /** Steps (or epochs) done. */
@@ -62,6 +72,39 @@ const SPECIAL: Readonly<Record<string, number>> = Object.freeze(Object.assign(Ob
 
 function isSpecial(name: unknown): name is string {
   return typeof name === 'string' && Object.hasOwn(SPECIAL, name);
+}
+
+/**
+ * A number as JSON can hold it: itself, or for NaN, ±Infinity and −0 a string.
+ * @example
+ *   encodeNumber(-0); // '-0'
+ *   encodeNumber(1.5); // 1.5
+ */
+export function encodeNumber(v: number): EncodedNumber {
+  if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+  return Object.is(v, -0) ? '-0' : (String(v) as EncodedNumber);
+}
+
+/**
+ * The number an `EncodedNumber` stands for; undefined for anything else (so the caller can say where).
+ * @example
+ *   decodeNumber('-Infinity'); // -Infinity
+ *   decodeNumber('x');         // undefined
+ */
+export function decodeNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && Object.hasOwn(SPECIAL, v) ? SPECIAL[v] : undefined;
+}
+
+/**
+ * A tensor as a `TensorEntry` (its values copied).
+ * @example
+ *   tensorEntry(tensor([1, -0])); // { shape: [2], dtype: 'float64', data: [1, '-0'] }
+ *   JSON.stringify(tensorEntry(tensor([Infinity]))); // '{"shape":[1],"dtype":"float64","data":["Infinity"]}'
+ */
+export function tensorEntry(t: Tensor): TensorEntry {
+  if (!isTensor(t)) throw new ArgumentError(`tensorEntry: expected a Tensor, got ${show(t)}`);
+  return { shape: t.shape.slice(), dtype: t.dtype, data: Array.from(t.data, encodeNumber) };
 }
 
 // ---------------------------------------------------------------------------
@@ -89,7 +132,7 @@ class Packer {
   pack(value: unknown, path: string, ancestors: Set<object>): unknown {
     if (typeof value === 'number') return Object.is(value, -0) || !Number.isFinite(value) ? { $number: String(value === 0 ? '-0' : value) } : value;
     if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-    if (value instanceof Tensor) return this.ref('$tensor', path, value);
+    if (isTensor(value)) return this.ref('$tensor', path, value);
     if (value instanceof Float64Array || value instanceof Float32Array || value instanceof Int32Array) return this.ref('$typed', path, new Tensor(value, [value.length]));
     if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number')) return this.ref('$array', path, new Tensor(Float64Array.from(value), [value.length]));
     if (isTensorEntry(value)) return this.ref('$state', path, entryTensor(value));
@@ -147,7 +190,7 @@ function isTensorEntry(v: unknown): v is TensorEntry {
 }
 
 function entryTensor(e: TensorEntry): Tensor {
-  return tensor(e.data.map((x) => (typeof x === 'string' ? SPECIAL[x]! : x)), { dtype: e.dtype as 'float64', shape: e.shape });
+  return tensor(e.data.map((x) => decodeNumber(x)!), { dtype: e.dtype, shape: e.shape });
 }
 
 // ---------------------------------------------------------------------------
@@ -196,7 +239,7 @@ function unpack(op: string, ref: Record<string, string>, tensors: Record<string,
   const t = tensors[name];
   if (t === undefined) throw new FormatError(`${op}: the JSON refers to a tensor ${show(name)} that the file does not hold`);
   if (kind === '$tensor') return t;
-  if (kind === '$state') return nullProto({ shape: t.shape.slice(), dtype: t.dtype, data: Array.from(t.data, encodeNumber) });
+  if (kind === '$state') return nullProto(tensorEntry(t));
   if (t.ndim !== 1 || (kind === '$array' && t.dtype !== 'float64')) {
     throw new FormatError(`${op}: tensor ${show(name)} stands for an array but has shape [${t.shape.join(',')}] and dtype ${t.dtype}`);
   }
@@ -205,9 +248,4 @@ function unpack(op: string, ref: Record<string, string>, tensors: Record<string,
 
 function nullProto<T extends object>(o: T): T {
   return Object.assign(Object.create(null) as T, o);
-}
-
-function encodeNumber(v: number): number | string {
-  if (Number.isFinite(v) && !Object.is(v, -0)) return v;
-  return Object.is(v, -0) ? '-0' : String(v);
 }

@@ -6,7 +6,7 @@
  * reference implementation does; every object it builds has no prototype, so no key of the
  * file can reach `Object.prototype`. It is iterative: deep nesting cannot overflow the stack.
  */
-import { FormatError } from './format-error.js';
+import { FormatError } from '../tape/errors.js';
 
 /** A plain object from a file: no prototype, so `obj.toString` is undefined unless the file has that key. */
 export type JsonObject = { [key: string]: unknown };

@@ -2,16 +2,16 @@
  * Numerical differentiation, the course's section 4: the central difference
  * (E(w + h) − E(w − h)) / 2h, and `gradcheck`, which holds the tape to it.
  */
-import { gradients, noGrad } from './autograd.js';
-import { ArgumentError, ValueError } from './errors.js';
-import { fmt } from './shape.js';
-import { Tensor } from './tensor.js';
+import { gradients, noGrad, isTensor } from '../tape/autograd.js';
+import { ArgumentError, ValueError } from '../tape/errors.js';
+import { fmt } from '../tape/messages.js';
+import { Tensor } from '../tape/tensor.js';
 
 type ScalarFn = (x: Tensor) => Tensor | number;
 
 function scalarOf(op: string, v: Tensor | number): number {
   if (typeof v === 'number') return v;
-  if (!(v instanceof Tensor)) throw new ArgumentError(`${op}: f must return a number or a Tensor, got ${typeof v}`);
+  if (!isTensor(v)) throw new ArgumentError(`${op}: f must return a number or a Tensor, got ${typeof v}`);
   if (v.size !== 1) throw new ValueError(`${op}: f must return a scalar, got shape ${fmt(v.shape)}`);
   return v.data[0]!;
 }
@@ -24,7 +24,7 @@ function scalarOf(op: string, v: Tensor | number): number {
  *   numericalGradient((w) => w.square().sum(), tensor([1, 2])); // ≈ [2, 4]
  */
 export function numericalGradient(f: ScalarFn, x: Tensor, h = 1e-4): Tensor {
-  if (!(x instanceof Tensor)) throw new ArgumentError('numericalGradient: x must be a Tensor');
+  if (!isTensor(x)) throw new ArgumentError('numericalGradient: x must be a Tensor');
   if (!(h > 0)) throw new ValueError(`numericalGradient: h must be positive, got ${h}`);
   const out = new Float64Array(x.size);
   const data = x.data;
@@ -81,13 +81,13 @@ export interface GradcheckReport {
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
-  if (!Array.isArray(inputs) || inputs.some((x) => !(x instanceof Tensor))) {
+  if (!Array.isArray(inputs) || inputs.some((x) => !isTensor(x))) {
     throw new ArgumentError('gradcheck: inputs must be an array of Tensors');
   }
   // Differentiate with respect to float64 leaf copies so that the check is exact and leaves the user's tensors alone.
   const xs = inputs.map((x) => new Tensor(Float64Array.from(x.data), x.shape).requiresGrad_(true));
   const probe = noGrad(() => f(...xs));
-  if (!(probe instanceof Tensor)) throw new ArgumentError('gradcheck: f must return a Tensor');
+  if (!isTensor(probe)) throw new ArgumentError('gradcheck: f must return a Tensor');
   const weights = probe.size === 1 ? null : fixedWeights(probe);
   const scalar = (...a: Tensor[]): Tensor => {
     const out = f(...a);

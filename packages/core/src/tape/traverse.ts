@@ -1,6 +1,6 @@
 /**
- * Walking the tape. Kept apart from autograd.ts so that the graph drawing (and, in time,
- * backward's own topological sort, which is the same walk) can share it without an import cycle.
+ * Walking the tape: the one post-order walk that backward (autograd.ts) and the graph drawing
+ * (debug/graph.ts) share, kept apart so that neither imports the other.
  */
 import type { Tensor } from './tensor.js';
 

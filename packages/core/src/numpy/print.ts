@@ -6,9 +6,9 @@
  * "unique" mode, done here with exact BigInt arithmetic so that every digit
  * and every rounding tie comes out as numpy's does.
  */
-import type { DType, FloatDType, TypedArray } from './dtype.js';
-import { ValueError } from './errors.js';
-import { sizeOf, stridesOf, type Shape } from './shape.js';
+import type { DType, FloatDType, TypedArray } from '../tape/dtype.js';
+import { ValueError } from '../tape/errors.js';
+import { sizeOf, stridesOf, type Shape } from '../tape/shapes.js';
 
 // ---------------------------------------------------------------- options
 

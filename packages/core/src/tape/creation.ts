@@ -1,7 +1,9 @@
 /** Tensors from sizes and ranges. Every function takes `{ dtype, requiresGrad }`. */
+import { isTensor } from './autograd.js';
 import { allocate, type TypedArray } from './dtype.js';
 import { ArgumentError, ValueError } from './errors.js';
-import { checkShape, checkSize, show, sizeOf } from './shape.js';
+import { checkShape, checkSize, sizeOf } from './shapes.js';
+import { show } from './messages.js';
 import { Tensor, checkOptions, type TensorOptions } from './tensor.js';
 
 function make(op: string, shape: unknown, value: number, options?: TensorOptions): Tensor {
@@ -22,7 +24,7 @@ function build(op: string, shape: readonly number[], options: TensorOptions | un
 }
 
 function checkTensor(op: string, t: unknown): Tensor {
-  if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: expected a Tensor, got ${show(t)}`);
+  if (!isTensor(t)) throw new ArgumentError(`${op}: expected a Tensor, got ${show(t)}`);
   return t;
 }
 

@@ -4,7 +4,8 @@
  * the rule saved). `backward` walks those nodes in reverse topological order.
  */
 import { AnomalyError, AutogradError, ArgumentError, ShapeError } from './errors.js';
-import { fmt, sameShape } from './shape.js';
+import { sameShape } from './shapes.js';
+import { fmt, show } from './messages.js';
 import type { Tensor } from './tensor.js';
 import { postOrder } from './traverse.js';
 
@@ -317,10 +318,11 @@ export function gradients(
   inputs: readonly Tensor[],
   opts: BackwardOptions & { gradOutput?: Tensor } = {},
 ): Tensor[] {
-  if (!isTensorLike(output)) throw new ArgumentError(`gradients: output must be a Tensor, got ${typeof output}`);
-  if (!Array.isArray(inputs) || !inputs.every(isTensorLike)) {
+  if (!isTensor(output)) throw new ArgumentError(`gradients: output must be a Tensor, got ${typeof output}`);
+  if (!Array.isArray(inputs) || !inputs.every(isTensor)) {
     throw new ArgumentError('gradients: inputs must be an array of Tensors');
   }
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError(`gradients: options must be an object, got ${show(opts)}`);
   const seed = seedFor('gradients', output, opts.gradOutput);
   for (const x of inputs) {
     if (!x.requiresGrad) throw new AutogradError(`gradients: an input of shape ${fmt(x.shape)} does not require grad`);
@@ -333,79 +335,20 @@ export function gradients(
   });
 }
 
-type GradOf<A extends number | readonly number[]> = A extends number ? Tensor : Tensor[];
-
-function asInput(op: string, a: unknown, i: number, toTensor: (v: unknown) => Tensor): Tensor {
-  let t: Tensor;
-  try {
-    t = toTensor(a);
-  } catch (e) {
-    if (e instanceof Error && !(e instanceof AutogradError)) {
-      throw new ArgumentError(`${op}: argument ${i} must be a Tensor, a number or nested arrays (${e.message})`);
-    }
-    throw e;
-  }
-  // Connected to an outer tape that is recording (nested grad): differentiate through an
-  // alias so the outer level still sees the dependence. Otherwise start a fresh leaf.
-  return t.requiresGrad && gradEnabled ? t._alias() : t.detach().requiresGrad_(true);
-}
-
-let toTensorFn: ((v: unknown) => Tensor) | null = null;
-/** @internal set by tensor.ts to avoid an import cycle at load time. */
-export function _setToTensor(fn: (v: unknown) => Tensor): void {
-  toTensorFn = fn;
-}
+/**
+ * The brand every Tensor carries, under a registered symbol: a tensor made by another copy of
+ * core (its ESM and CommonJS builds loaded side by side, or two installed versions) is still
+ * recognised, where `instanceof Tensor` is false. Declared here, below tensor.ts, so that the
+ * tape can recognise tensors without importing the class.
+ */
+export const TENSOR_BRAND: unique symbol = Symbol.for('tapegrad.tensor') as never;
 
 /**
- * JAX-style: `valueAndGrad(f)` is a function returning `{ value, grad }` with grad the
- * derivative of the scalar `f(...args)` with respect to `args[argnums]`.
+ * Whether `v` is a tapegrad Tensor, from this copy of the library or another one.
  * @example
- *   const { value, grad } = valueAndGrad((x: Tensor) => x.pow(3).sum())(tensor([1, 2]));
- *   // value 9, grad [3, 12]
+ *   isTensor(tensor([1, 2])); // true
+ *   isTensor([1, 2]);         // false
  */
-export function valueAndGrad<A extends number | readonly number[] = 0>(
-  f: (...args: any[]) => Tensor,
-  argnums?: A,
-): (...args: any[]) => { value: Tensor; grad: GradOf<A> } {
-  const nums: readonly number[] = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : argnums;
-  return (...args: any[]) => {
-    for (const i of nums) {
-      if (!Number.isInteger(i) || i < 0 || i >= args.length) {
-        throw new ArgumentError(`grad: argnums ${i} is out of range for ${args.length} argument(s)`);
-      }
-    }
-    const toTensor = toTensorFn!;
-    const nested = nums.some((i) => isTensorLike(args[i]) && (args[i] as Tensor).requiresGrad) && gradEnabled;
-    const inputs = nums.map((i) => asInput('grad', args[i], i, toTensor));
-    const callArgs = args.slice();
-    nums.forEach((i, k) => (callArgs[i] = inputs[k]));
-    const value = enableGrad(() => f(...callArgs));
-    if (!isTensorLike(value)) throw new ArgumentError(`grad: f must return a Tensor, got ${typeof value}`);
-    if (value.size !== 1) {
-      throw new AutogradError(`grad: f must return a scalar, got shape ${fmt(value.shape)}`);
-    }
-    const gs = value.requiresGrad
-      ? gradients(value, inputs, { createGraph: nested, retainGraph: nested })
-      : inputs.map((x) => x._zerosLike());
-    const grad = (typeof argnums === 'number' || argnums === undefined ? gs[0] : gs) as GradOf<A>;
-    return { value: nested ? value : value.detach(), grad };
-  };
-}
-
-/**
- * `grad(f)` is the function x ↦ ∂f/∂x; nest it for higher orders.
- * @example
- *   const d2 = grad((x: Tensor) => grad((y: Tensor) => y.tanh().sum())(x).sum());
- *   d2(tensor(0.5)); // −2·tanh(0.5)·(1 − tanh²(0.5))
- */
-export function grad<A extends number | readonly number[] = 0>(
-  f: (...args: any[]) => Tensor,
-  argnums?: A,
-): (...args: any[]) => GradOf<A> {
-  const vg = valueAndGrad(f, argnums);
-  return (...args: any[]) => vg(...args).grad;
-}
-
-function isTensorLike(v: unknown): v is Tensor {
-  return typeof v === 'object' && v !== null && (v as { _isTensor?: boolean })._isTensor === true;
+export function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && (v as { [TENSOR_BRAND]?: unknown })[TENSOR_BRAND] === true;
 }

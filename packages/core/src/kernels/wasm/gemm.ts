@@ -2,8 +2,8 @@
  * Matrix multiply in WebAssembly SIMD, emitted from TypeScript at load time (encoder.ts) and
  * compiled synchronously — no build step, no binary of anyone else's.
  *
- * The structure is GotoBLAS/BLIS's, with the three outer loops in JavaScript and the rest in wasm:
- * for each block of NC columns, for each block of KC steps of the inner dimension, B's block is
+ * The structure is GotoBLAS/BLIS's, all of it in wasm (the blocked loops, the packing and the
+ * micro-kernel; JavaScript only copies the operands in and C out): for each block of NC columns, for each block of KC steps of the inner dimension, B's block is
  * packed into panels NR columns wide; for each block of MC rows A's block is packed into panels MR
  * rows tall; then the wasm `kernel` runs the register-tiled micro-kernel over every (A panel,
  * B panel) pair: MR×NR accumulators held as f64x2 / f32x4 values, one A value splatted per row,
@@ -21,11 +21,10 @@
  * float64 results are bit-identical to that loop. In float32 every product and every partial sum
  * is rounded to float32, so C[i][j] is within (k + 1) ulps of Σ_p |A[i,p]·B[p,j]| of the loop run in
  * float64 and rounded (proved and tested: wasm.gemm.support.ts). That is "a few ulps" of C only
- * without cancellation; measured, for positive data, up to 6, 14, 22 and 50 ulps of C at k = 70,
- * 257, 784 and 4096 (about √k), and for mixed signs ≤ 3 ulps of Σ|A·B|.
+ * without cancellation (what it is in practice: bench/results/design-measurements.md).
  */
-import { ArgumentError, DTypeError, ValueError } from '../errors.js';
-import { show } from '../shape.js';
+import { ArgumentError, DTypeError, ValueError } from '../../tape/errors.js';
+import { show } from '../../tape/messages.js';
 import { encodeModule, F32, F64, FunctionBody, I32, Op, Simd, V128, type ValType } from './encoder.js';
 import { defaultThreadCount, MAX_THREADS, Team, threadsSupported } from './threads.js';
 
@@ -55,18 +54,14 @@ export interface GemmConfig {
 export type GemmTuning = Record<Precision, GemmConfig>;
 
 /**
- * NOTE: chosen by measurement (bench/gemm.ts --tune) on the target machine, a 2-core AVX-512 EPYC
- * with Node 20: a 4×(2 vectors) tile is the largest whose 8 accumulators, 2 B vectors and a splat
- * stay in V8's 15 usable xmm registers with room to spare (6×2 and 4×3 spill and run at half speed);
- * V8 unrolls the step loop itself, and unrolling it by hand is slower; the block sizes change
- * little (±3%). JavaScript's i-k-j loop is faster below about 5×5×5 multiply-adds.
- * Two threads (bench/gemm.ts --only threads, 2026-11-29, load ~1): float64 0.92× at 128³ (2.1 M
- * multiply-adds), 1.14–1.34× on the MNIST shapes (3.1 M), 1.16× at 192³, 1.8× from 512³; float32
- * 0.89× at 112³ (1.4 M), 1.14× at 128³, 1.05–1.15× on the MNIST shapes, 1.75× at 512³. Below the
- * crossover the copies into shared memory and the hand-off cost more than half the product.
- * Narrow products (C 100×40 in the MNIST step) gain in isolation but lose 5–8% inside a training
- * step with another process on the machine (interleaved, 4 runs): copies per multiply-add grow as
- * 1/min(m, n), so those stay on one thread.
+ * NOTE: chosen by measurement (bench/gemm.ts; the numbers: bench/results/design-measurements.md) on
+ * the target machine, a 2-core AVX-512 EPYC with Node 20: the 4×(2 vectors) tile is the largest whose
+ * accumulators, B vectors and splat stay in V8's 15 usable xmm registers (larger tiles spill); V8
+ * unrolls the step loop better than we do by hand; the block sizes matter little. Small products run
+ * faster in JavaScript's loop. A product is split between threads only from where the split paid
+ * off: below it, the copies into shared memory and the hand-off cost more than half the product.
+ * Narrow products stay on one thread: copies per multiply-add grow as 1/min(m, n), and inside a
+ * training step with another process on the machine the split lost.
  */
 export const DEFAULT_TUNING: GemmTuning = {
   float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_500_000, minSideThreads: 64 },
@@ -443,8 +438,8 @@ class Space {
 /**
  * The module on a memory of its own for products on one thread and, once a product is split, on a
  * shared memory with a Team of workers; `gemm` is gemmWasm's contract.
- * NOTE: two memories because copying into a SharedArrayBuffer costs ~3× a plain copy (V8 copies
- * word by word with relaxed atomics): 24 vs 8 µs for the 627 KB batch of the MNIST step.
+ * NOTE: two memories because copying into a SharedArrayBuffer costs several times a plain copy (V8
+ * copies word by word with relaxed atomics; bench/results/design-measurements.md).
  */
 export class WasmGemm {
   readonly moduleBytes: number;
@@ -593,7 +588,7 @@ export class WasmGemm {
     if (!this.team!.join()) throw new RangeError('gemmWasm: a worker thread trapped');
     // NOTE: on a shared machine another process may hold the workers' cores; a worker that finishes
     // its equal share more than 50% later than we finished ours is not running in parallel, and
-    // splitting then costs more than it saves (measured: the MNIST step 25% slower). So the next
+    // splitting then costs more than it saves (the MNIST step got slower). So the next
     // BACKOFF products run here alone, then splitting is tried again.
     if (this.adaptive && this.clock() - started > 1.5 * ownShare) this.backoff = BACKOFF;
   }

@@ -1,15 +1,11 @@
 import { ValueError } from './errors.js';
-
-/** The most elements a tensor holds (int32 indices: argmax, takeAlongAxis, oneHot). */
-const MAX_ELEMENTS = 2 ** 31 - 1;
+import { MAX_ELEMENTS } from './shapes.js';
 
 /** Element types. `float64` is the default, as in numpy; `int32` holds indices and counts. */
 export type DType = 'float64' | 'float32' | 'int32';
 export type FloatDType = 'float64' | 'float32';
 
 export type TypedArray = Float64Array | Float32Array | Int32Array;
-
-export const DTYPES: readonly DType[] = ['float64', 'float32', 'int32'];
 
 export function isDType(d: unknown): d is DType {
   return d === 'float64' || d === 'float32' || d === 'int32';
@@ -20,10 +16,10 @@ export function isFloat(d: DType): d is FloatDType {
 }
 
 // Mid-size arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
-// backing store of its own, which costs 0.3–4 µs; a view into an existing buffer costs ~50 ns.
-// The tape makes many small tensors, so this is most of its per-op overhead. Arrays of up to
-// 64 bytes (scalars, short vectors) live on V8's heap and cost no more than a view: they get
-// their own, so that keeping a scalar (a loss, a metric) pins nothing else.
+// backing store of its own, many times dearer than a view into an existing buffer, and the tape
+// makes many small tensors (measurements: bench/results/design-measurements.md). Arrays of up to
+// 64 bytes (scalars, short vectors) live on V8's heap and cost no more than a view: they get their
+// own, so that keeping a scalar (a loss, a metric) pins nothing else.
 // NOTE: slabs are bump-allocated and never reused (fresh memory is zero, as a new array would
 // be); a slab is freed when the last array in it is. No user ever sees a slab view: the tensor's
 // public `data` copies its values out first (see Tensor.data), which also releases its hold.

@@ -25,8 +25,8 @@ const SPIN_MS = 0.2;
 /**
  * The worker's program (plain JavaScript: it runs as given, not through our build).
  * NOTE: it spins on SEQ for SPIN_MS before sleeping in Atomics.wait: calls come in bursts (a
- * training step's matmuls), and waking a sleeping thread costs tens of µs. It announces sleep in
- * ASLEEP first, so the caller pays for Atomics.notify (~10 µs) only when someone sleeps; with
+ * training step's matmuls), and waking a sleeping thread is slow (bench/results/design-measurements.md).
+ * It announces sleep in ASLEEP first, so the caller pays for Atomics.notify only when someone sleeps; with
  * sequentially consistent atomics either the caller sees ASLEEP = 1 and notifies, or the worker's
  * Atomics.wait sees the new SEQ and returns at once.
  */

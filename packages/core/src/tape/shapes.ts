@@ -1,26 +1,10 @@
+/**
+ * Shape arithmetic: sizes, strides, user-given shapes and axes, numpy's broadcasting rule.
+ */
 import { IndexError, ShapeError, ValueError } from './errors.js';
+import { fmt, show } from './messages.js';
 
 export type Shape = readonly number[];
-
-/** `[2,3]` — the form every message uses. */
-export function fmt(shape: Shape): string {
-  return `[${shape.join(',')}]`;
-}
-
-/**
- * A user-supplied value as it should appear in a message. Safe for anything untyped
- * JavaScript can pass (symbols, BigInts, null-prototype objects), where `String(v)`,
- * a template literal or `JSON.stringify` would throw a TypeError of their own.
- */
-export function show(v: unknown, depth = 0): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'symbol') return v.toString();
-  if (typeof v === 'function') return 'a function';
-  if (Array.isArray(v)) return depth > 2 ? '[…]' : `[${v.map((e) => show(e, depth + 1)).join(',')}]`;
-  if (typeof v === 'object' && v !== null) return ArrayBuffer.isView(v) ? `a ${v.constructor?.name ?? 'typed array'}` : 'an object';
-  return String(v);
-}
 
 export function sizeOf(shape: Shape): number {
   let n = 1;

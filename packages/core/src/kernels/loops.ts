@@ -3,8 +3,8 @@
  * each kernel writes into one preallocated output. Broadcasting is stride arithmetic
  * (a stride of 0 re-reads the same element).
  */
-import { allocate, type DType, type TypedArray } from './dtype.js';
-import { broadcastStrides, sameShape, sizeOf, stridesOf, type Shape } from './shape.js';
+import { allocate, type DType, type TypedArray } from '../tape/dtype.js';
+import { broadcastStrides, sameShape, sizeOf, stridesOf, type Shape } from '../tape/shapes.js';
 import { gemmWasm } from './wasm/gemm.js';
 
 /** The inner loop of a binary op: `n` outputs from x and y read with strides xs, ys. */
