@@ -25,6 +25,15 @@ export { sum, sumTo, mean, max, min, logsumexp, argmax, argmin } from './ops/red
 export { matmul, dot } from './ops/matmul.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/gemm.js';
 export {
+  conv2d, conv1d, convTranspose2d, convTranspose1d, unfold, fold,
+  type Conv2dOptions, type Conv1dOptions, type ConvTranspose2dOptions, type ConvTranspose1dOptions, type UnfoldOptions, type Size2, type Size1,
+} from './ops/conv.js';
+export {
+  maxPool2d, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d, embedding,
+  type MaxPool2dOptions, type MaxPool1dOptions, type AvgPool2dOptions, type AvgPool1dOptions,
+} from './ops/pool.js';
+export { batchNorm, layerNorm, dropout, type BatchNormOptions, type DropoutOptions } from './ops/norm.js';
+export {
   reshape, transpose, mT, squeeze, unsqueeze, broadcastTo, concat, stack, slice, takeAlongAxis, oneHot, clone, astype,
 } from './ops/shape.js';
 export { numericalGradient, gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckWorst } from './debug/numerical.js';

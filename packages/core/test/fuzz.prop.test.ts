@@ -56,6 +56,8 @@ const GETTERS = new Set(['T', 'mT']);
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
   'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients',
+  'conv2d', 'conv1d', 'convTranspose2d', 'convTranspose1d', 'unfold', 'fold', 'maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d',
+  'adaptiveAvgPool2d', 'batchNorm', 'layerNorm', 'dropout', 'embedding',
 ] as const;
 
 interface Call {
@@ -286,6 +288,16 @@ const STEPS: Step[] = [
   (t, r) => (t.ndim === 0 ? t : core.concat([t, t.mul(2)], axisOf(t, r)!)),
   (t, r) => core.stack([t, t.square()], r % (t.ndim + 1)),
   (t, r) => t.broadcastTo([1 + (r % 2), ...t.shape]),
+  // Convolution, pooling and normalisation where the fuzzer's shapes (≤ 3 axes) fit them.
+  (t, r, extra) => (t.ndim !== 3 ? t : core.conv1d(t, extra([1 + (r % 2), t.shape[1]!, 1 + (r % t.shape[2]!)]), null, { padding: r & 8 ? 'same' : 0 })),
+  (t, r, extra) => (t.ndim !== 3 ? t : core.conv2d(t, extra([2, t.shape[0]!, 1, 1 + (r % t.shape[2]!)]), extra([2]), { padding: [r & 4 ? 1 : 0, 0] })),
+  (t, r, extra) => (t.ndim !== 3 ? t : core.convTranspose1d(t, extra([t.shape[1]!, 2, 1 + (r % 3)]), null, { stride: 1 + (r % 2) })),
+  (t, r) => (t.ndim !== 3 ? t : core.avgPool1d(t, 1 + (r % t.shape[2]!), { stride: 1 })),
+  (t, r) => (t.ndim !== 3 ? t : core.adaptiveAvgPool2d(t, [1 + (r % 2), 1 + ((r >> 1) % 3)])),
+  // NOTE: a large eps: the fuzzer's copies (broadcastTo, concat) can leave a channel with no spread.
+  (t) => (t.ndim < 2 || t.size <= t.shape[1]! ? t : core.batchNorm(t, null, null, null, null, { training: true, eps: 0.5 })),
+  (t) => (t.ndim === 0 ? t : core.layerNorm(t, [t.shape.at(-1)!], null, null, 0.5)),
+  (t, r) => core.dropout(t, 0.3, { generator: new core.Generator(r) }),
 ];
 
 interface Program {

@@ -32,6 +32,7 @@ const INTERNAL: Record<string, string> = {
   operands: "binary ops' operand conversion (numpy's weak scalars), shared with matmul",
   unary: 'the builder of unary ops, shared with activation',
   matmulT: "matmul with transposed operands, for matmul's own rule and the nn layers' fast paths",
+  pair: "the convolution and pooling ops' reading of a size given as a number or one per spatial axis",
 };
 
 /** Ops that are functions only, each with its reason. */
@@ -40,6 +41,11 @@ const FUNCTION_ONLY: Record<string, string> = {
   stack: 'takes a list of tensors, none of them special (numpy: np.stack, no method)',
   oneHot: 'builds a tensor from int32 class indices; not an operation on a tensor of values',
   sumTo: "the broadcasting rules' helper (a gradient summed back to an input's shape), exported for custom rules",
+  ...Object.fromEntries([
+    'conv2d', 'conv1d', 'convTranspose2d', 'convTranspose1d', 'maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d', 'adaptiveAvgPool2d',
+    'batchNorm', 'layerNorm', 'dropout', 'embedding', 'fold',
+  ].map((name) => [name, "PyTorch has it in torch.nn.functional only, not as a Tensor method"])),
+  unfold: "PyTorch's Tensor.unfold is another operation (one axis' sliding windows); F.unfold is a function",
 };
 
 /** Ops whose output is off the tape, each with its reason. */
@@ -89,6 +95,19 @@ const SAMPLES: Record<string, Sample> = {
   takeAlongAxis: { inputs: () => [x23(), idx([2, 0, 0, 1, 1, 2], [2, 3])], call: (x, i) => core.takeAlongAxis(x!, i!, 1) },
   oneHot: { inputs: () => [idx([2, 0, 1], [3])], call: (i) => core.oneHot(i!, 3) },
   astype: { inputs: () => [x23()], call: (x) => core.astype(x!, 'float32') },
+  conv2d: { inputs: () => [leaf(grid([2, 2, 4, 3])), leaf(grid([3, 2, 2, 2], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.conv2d(x!, w!, b!, { padding: [1, 0] }) },
+  conv1d: { inputs: () => [leaf(grid([2, 2, 5])), leaf(grid([3, 2, 2], 1))], call: (x, w) => core.conv1d(x!, w!, null, { stride: 2 }) },
+  convTranspose2d: { inputs: () => [leaf(grid([1, 2, 3, 3])), leaf(grid([2, 3, 2, 2], 1))], call: (x, w) => core.convTranspose2d(x!, w!, null, { stride: 2 }) },
+  convTranspose1d: { inputs: () => [leaf(grid([1, 2, 3])), leaf(grid([2, 3, 2], 1))], call: (x, w) => core.convTranspose1d(x!, w!) },
+  unfold: { inputs: () => [leaf(grid([1, 2, 3, 3]))], call: (x) => core.unfold(x!, 2) },
+  fold: { inputs: () => [leaf(grid([1, 8, 4]))], call: (x) => core.fold(x!, [3, 3], 2) },
+  maxPool2d: { inputs: () => [leaf(grid([1, 2, 4, 4]))], call: (x) => core.maxPool2d(x!, 2) },
+  avgPool2d: { inputs: () => [leaf(grid([1, 2, 4, 4]))], call: (x) => core.avgPool2d(x!, 2, { stride: 1 }) },
+  adaptiveAvgPool2d: { inputs: () => [leaf(grid([1, 2, 4, 5]))], call: (x) => core.adaptiveAvgPool2d(x!, [3, 2]) },
+  batchNorm: { inputs: () => [x23(), leaf(grid([3], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.batchNorm(x!, null, null, w!, b!, { training: true }) },
+  layerNorm: { inputs: () => [x23(), leaf(grid([3], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.layerNorm(x!, [3], w!, b!) },
+  dropout: { inputs: () => [x23()], call: (x) => core.dropout(x!, 0.5, { generator: new core.Generator(1) }) },
+  embedding: { inputs: () => [idx([2, 0, 0, 1], [2, 2]), leaf(grid([3, 2]))], call: (i, w) => core.embedding(i!, w!) },
 };
 
 // ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
 import { classIndices, toTensor } from './util.js';
 
 export { numericalGradient };
+export { im2col, col2im } from './course-conv.js';
 
 /** `1 / (1 + np.exp(-x))`, computed without overflow. @example course.sigmoid([0]); // [0.5] */
 export function sigmoid(x: TensorLike): Tensor {

@@ -16,4 +16,8 @@ export {
   MSELoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
   type Reduction, type LossOptions,
 } from './losses.js';
+export { Conv1d, Conv2d, ConvTranspose2d, type ConvInitScheme, type ConvInitOptions, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions } from './conv.js';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
+export { Dropout, Flatten, Embedding, type EmbeddingOptions } from './basic.js';
 export * as course from './course.js';

@@ -3,7 +3,7 @@
  * and the base class finds them by walking its own enumerable properties — Parameters,
  * Modules, and arrays of either (`this.layers = [...]` gives `layers.0.weight`).
  */
-import { fmt, ArgumentError, ShapeError, ValueError, type Tensor, type TensorLike } from '@tapegrad/core';
+import { fmt, isTensor, ArgumentError, ShapeError, ValueError, type Tensor, type TensorLike } from '@tapegrad/core';
 import { Parameter, isParameter } from './parameter.js';
 import { decodeValue, encodeTensor, type StateDict, type StateValue } from './state.js';
 
@@ -11,6 +11,9 @@ import { decodeValue, encodeTensor, type StateDict, type StateValue } from './st
 export type AnyModule = Module<any[], unknown>;
 
 type Visit = (name: string, value: Parameter | AnyModule) => void;
+
+/** Where a module keeps the names of its buffers. */
+const BUFFERS = Symbol('buffers');
 
 function join(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}.${name}`;
@@ -127,6 +130,77 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.parameters().reduce((n, p) => n + p.size, 0);
   }
 
+  /**
+   * Stores `value` as a buffer under `name` (a field of this module) and returns it: state that is
+   * saved in `stateDict()` but is not a parameter (no gradient, not in `parameters()`), as
+   * batch norm's running statistics. `null` declares a buffer that is absent for now.
+   * @example
+   *   class Counter extends Module<[Tensor], Tensor> { declare seen: Tensor;
+   *     constructor() { super(); this.registerBuffer('seen', zeros([])); } forward(x: Tensor) { return x; } }
+   */
+  registerBuffer(name: string, value: Tensor | null): Tensor | null {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new ArgumentError(`registerBuffer: name must be a non-empty string without dots, got ${JSON.stringify(name)}`);
+    }
+    if (value !== null && !isTensor(value)) {
+      throw new ArgumentError(`registerBuffer: '${name}' must be a Tensor or null, got ${typeof value}`);
+    }
+    // NOTE: the names live in a non-enumerable property, so the field walk (parameters, modules) never sees them.
+    if (!Object.hasOwn(this, BUFFERS)) Object.defineProperty(this, BUFFERS, { value: new Set<string>(), enumerable: false });
+    (this as unknown as Record<symbol, Set<string>>)[BUFFERS]!.add(name);
+    (this as unknown as Record<string, unknown>)[name] = value;
+    return value;
+  }
+
+  /** Buffers held directly by this module (absent ones skipped), with their field names. */
+  ownBuffers(): [string, Tensor][] {
+    const names = (this as unknown as Record<symbol, Set<string> | undefined>)[BUFFERS];
+    if (names === undefined) return [];
+    const out: [string, Tensor][] = [];
+    for (const name of names) {
+      const v = (this as unknown as Record<string, unknown>)[name];
+      if (isTensor(v)) out.push([name, v]);
+    }
+    return out;
+  }
+
+  /**
+   * Every buffer with its dotted name (batch norm's `runningMean`, …).
+   * @example
+   *   new BatchNorm1d(3).namedBuffers().map(([n]) => n); // ['runningMean', 'runningVar', 'numBatchesTracked']
+   */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [name, m] of this.namedModules(prefix)) {
+      for (const [bname, b] of m.ownBuffers()) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        out.push([join(name, bname), b]);
+      }
+    }
+    return out;
+  }
+
+  /** Every buffer. @example model.buffers().length; */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** What the state dict holds, in PyTorch's order: per module its parameters, then its buffers. */
+  private namedState(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [name, m] of this.namedModules()) {
+      for (const [n, t] of [...m.ownParameters(), ...m.ownBuffers()]) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push([join(name, n), t]);
+      }
+    }
+    return out;
+  }
+
   /** Sets training mode on this module and every module below it. @example model.train(); */
   train(mode = true): this {
     for (const [, m] of this.namedModules()) m.training = mode;
@@ -144,22 +218,22 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * Every parameter as plain JSON (`{ shape, dtype, data }` per dotted name); float64 values round-trip exactly.
+   * Every parameter and buffer as plain JSON (`{ shape, dtype, data }` per dotted name); float64 values round-trip exactly.
    * @example
    *   const saved = JSON.stringify(model.stateDict());
    *   other.loadStateDict(JSON.parse(saved));
    */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, p] of this.namedParameters()) out[name] = encodeTensor(p);
+    for (const [name, t] of this.namedState()) out[name] = encodeTensor(t);
     return out;
   }
 
   /**
-   * Copies values into the parameters in place (so optimizers holding them see the change).
-   * Every key must match a parameter and every shape must match; NOTE: everything is checked
-   * before anything is written, so a failed load changes nothing. Each parameter's version is
-   * bumped, so a graph built before the load refuses to run backward with the new values.
+   * Copies values into the parameters and buffers in place (so optimizers holding them see the change).
+   * Every key must match a parameter or buffer and every shape must match; NOTE: everything is checked
+   * before anything is written, so a failed load changes nothing. Each
+   * written tensor's version is bumped, so a graph built before the load refuses to run backward.
    * @example
    *   model.loadStateDict({ 'layers.0.weight': [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], 'layers.0.bias': [0.1, 0.2, 0.3] });
    */
@@ -168,7 +242,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
       throw new ArgumentError(`${op}: state must be an object mapping parameter names to values, got ${Array.isArray(state) ? 'an array' : typeof state}`);
     }
-    const params = this.namedParameters();
+    const params = this.namedState();
     const known = new Set(params.map(([name]) => name));
     const missing = params.filter(([name]) => !Object.hasOwn(state, name)).map(([name]) => name);
     const unexpected = Object.keys(state).filter((name) => !known.has(name));
@@ -176,7 +250,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       const parts = [];
       if (missing.length > 0) parts.push(`missing ${missing.map((n) => `'${n}'`).join(', ')}`);
       if (unexpected.length > 0) parts.push(`unexpected ${unexpected.map((n) => `'${n}'`).join(', ')}`);
-      throw new ValueError(`${op}: keys do not match the model's parameters: ${parts.join('; ')} (expected ${[...known].join(', ')})`);
+      throw new ValueError(`${op}: keys do not match the model's parameters and buffers: ${parts.join('; ')} (expected ${[...known].join(', ')})`);
     }
     const updates = params.map(([name, p]) => {
       const { shape, values } = decodeValue(name, state[name]!);

@@ -34,9 +34,8 @@ function checkEntryDType(name: string, dtype: unknown): void {
 
 /** A tensor as a JSON-ready entry. @example encodeTensor(tensor([1, NaN])).data; // [1, 'NaN'] */
 export function encodeTensor(t: Tensor): TensorState {
-  // NOTE: parameters are float; anything else is recorded as float64, as before core owned the format.
-  const e = tensorEntry(t);
-  return e.dtype === 'float32' ? e : { ...e, dtype: 'float64' };
+  // Parameters are float; buffers may be int32 (batch norm's numBatchesTracked) and say so.
+  return tensorEntry(t);
 }
 
 function isTensorState(v: unknown): v is TensorState {
