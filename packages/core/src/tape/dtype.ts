@@ -17,16 +17,20 @@ export function isFloat(d: DType): d is FloatDType {
 
 // Mid-size arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
 // backing store of its own, many times dearer than a view into an existing buffer, and the tape
-// makes many small tensors (measurements: bench/results/design-measurements.md). Arrays of up to
-// 64 bytes (scalars, short vectors) live on V8's heap and cost no more than a view: they get their
-// own, so that keeping a scalar (a loss, a metric) pins nothing else.
+// makes many small tensors (measurements: bench/results/design-measurements.md). A scalar (8 bytes
+// at most) gets an array of its own, which V8 keeps on its heap as cheaply as a view, so that keeping
+// a loss or a metric pins nothing else.
 // NOTE: slabs are bump-allocated and never reused (fresh memory is zero, as a new array would
 // be); a slab is freed when the last array in it is. No user ever sees a slab view: the tensor's
 // public `data` copies its values out first (see Tensor.data), which also releases its hold.
 const SLAB_BYTES = 16 * 1024;
 const SMALL_BYTES = 2048;
-/** V8 keeps typed arrays of up to this many bytes on its heap, as cheap to make as a view. */
-const ON_HEAP_BYTES = 64;
+/**
+ * Arrays of up to this many bytes are never carved from a slab. NOTE: only scalars; V8 would keep up
+ * to 64 bytes on its heap, but short vectors stay in slabs, which is what the tape-overhead bench
+ * (10-element tensors) was measured with (bench/results/tape-overhead-storage.md).
+ */
+const ON_HEAP_BYTES = 8;
 /** Marks an ArrayBuffer as a slab (a property: cheaper to test than a WeakSet lookup). */
 const SLAB: unique symbol = Symbol('slab');
 let slab = newSlab();
@@ -56,7 +60,7 @@ export function slabSized(bytes: number): boolean {
 
 /** Whether `data` is a view into a slab, which other arrays share (exact: for arrays a user hands in). */
 export function fromSlab(data: TypedArray): boolean {
-  // Only arrays of the slab sizes are checked: reading `.buffer` of a smaller one would move it off V8's heap.
+  // Only arrays of the slab sizes are checked: reading `.buffer` of a scalar's would move it off V8's heap.
   return slabSized(data.byteLength) && (data.buffer as ArrayBuffer & { [SLAB]?: true })[SLAB] === true;
 }
 
