@@ -59,7 +59,7 @@ describe('memory', () => {
   it('keeping 20,000 scalars alive pins their own memory only (160 KB of data pinned 94 MB)', () => {
     // A process of its own: ArrayBuffer memory is counted per process, and other test files run beside this one.
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@tapegrad/source', child], { cwd: here, encoding: 'utf8' });
-    const { count, dataBytes, buffers, heap, last } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+    const { count, dataBytes, buffers, heap, last } = JSON.parse(out.trim().split('\n').pop()!) as { count: number; dataBytes: number; buffers: number; heap: number; last: number };
     const total = buffers + heap;
     console.log(`retained scalars: ${dataBytes} bytes of data; ArrayBuffers +${buffers} bytes, heap + ArrayBuffers +${total} bytes (${(total / count).toFixed(0)} per tensor)`);
     // The elements themselves: nothing beyond the data (slab memory is counted here).

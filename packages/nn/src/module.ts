@@ -253,7 +253,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       throw new ValueError(`${op}: keys do not match the model's parameters and buffers: ${parts.join('; ')} (expected ${[...known].join(', ')})`);
     }
     const updates = params.map(([name, p]) => {
-      const { shape, values } = decodeValue(name, state[name]!);
+      const { shape, values } = decodeValue(name, state[name]!, p.dtype);
       if (shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
         throw new ShapeError(`${op}: '${name}' has shape ${fmt(p.shape)} in the model but ${fmt(shape)} in the state`);
       }

@@ -4,7 +4,7 @@
  */
 import {
   decodeNumber, DTypeError, fmt, isTensor, show, tensor, tensorEntry, ValueError,
-  type EncodedNumber, type NestedArray, type Tensor, type TensorEntry, type TypedArray,
+  type DType, type EncodedNumber, type NestedArray, type Tensor, type TensorEntry, type TypedArray,
 } from '@tapegrad/core';
 
 export type { EncodedNumber };
@@ -25,11 +25,17 @@ function decodeEntryNumber(name: string, v: unknown, index: number): number {
   return n;
 }
 
-/** A state entry's dtype: a parameter is float32 or float64, and the entry must say which. */
-function checkEntryDType(name: string, dtype: unknown): void {
-  if (dtype === 'float64' || dtype === 'float32') return;
-  if (dtype === 'int32') throw new DTypeError(`loadStateDict: '${name}' has dtype "int32"; parameters are float32 or float64`);
-  throw new ValueError(`loadStateDict: '${name}' has dtype ${dtype === undefined ? 'missing' : show(dtype)}; a state entry's dtype is "float64" or "float32"`);
+/**
+ * A state entry's dtype must name one, and fit the tensor it loads into: float32 and float64 load
+ * into each other, int32 (a counter buffer) only into int32.
+ */
+function checkEntryDType(name: string, dtype: unknown, target: DType): void {
+  if (dtype !== 'float64' && dtype !== 'float32' && dtype !== 'int32') {
+    throw new ValueError(`loadStateDict: '${name}' has dtype ${dtype === undefined ? 'missing' : show(dtype)}; a state entry's dtype is "float64", "float32" or "int32"`);
+  }
+  if ((dtype === 'int32') !== (target === 'int32')) {
+    throw new DTypeError(`loadStateDict: '${name}' is ${dtype} in the state but ${target} in the model`);
+  }
 }
 
 /** A tensor as a JSON-ready entry. @example encodeTensor(tensor([1, NaN])).data; // [1, 'NaN'] */
@@ -54,13 +60,13 @@ function checkEntryShape(name: string, shape: unknown, length: number): readonly
 }
 
 /** The shape and values of one state-dict entry, checked. */
-export function decodeValue(name: string, v: StateValue): { shape: readonly number[]; values: TypedArray | number[] } {
+export function decodeValue(name: string, v: StateValue, target: DType): { shape: readonly number[]; values: TypedArray | number[] } {
   if (isTensor(v)) {
-    if (v.dtype === 'int32') throw new DTypeError(`loadStateDict: '${name}' is an int32 tensor; parameters are float32 or float64`);
+    checkEntryDType(name, v.dtype, target);
     return { shape: v.shape, values: v.data };
   }
   if (isTensorState(v)) {
-    checkEntryDType(name, v.dtype);
+    checkEntryDType(name, v.dtype, target);
     if (!Array.isArray(v.data)) throw new ValueError(`loadStateDict: '${name}'.data must be an array of numbers`);
     const shape = checkEntryShape(name, v.shape, v.data.length);
     return { shape, values: v.data.map((x, i) => decodeEntryNumber(name, x, i)) };

@@ -29,14 +29,15 @@ describe('loadStateDict refuses hostile entries with a typed error and changes n
     expect(values(m)).toEqual([[[1], [2]], [0]]);
   });
 
-  it('the dtype field is checked: "banana", "int32" or missing are refused (they were ignored)', () => {
+  it('the dtype field is checked: "banana", missing, or "int32" for a float parameter are refused (they were ignored)', () => {
     const m = fresh();
     const entry = (dtype: unknown) => ({ weight: { shape: [2, 1], dtype, data: [5, 6] }, bias: { shape: [1], dtype: 'float64', data: [0] } }) as unknown as Record<string, StateValue>;
     expect(() => m.loadStateDict(entry('banana'))).toThrow(ValueError);
-    expect(() => m.loadStateDict(entry('banana'))).toThrow(/'weight' has dtype "banana"; a state entry's dtype is "float64" or "float32"/);
+    expect(() => m.loadStateDict(entry('banana'))).toThrow(/'weight' has dtype "banana"; a state entry's dtype is "float64", "float32" or "int32"/);
     expect(() => m.loadStateDict(entry('int32'))).toThrow(DTypeError);
     expect(() => m.loadStateDict(entry(undefined))).toThrow(/'weight' has dtype missing/);
-    expect(() => m.loadStateDict({ weight: tensor([[5], [6]], { dtype: 'int32' }), bias: [0] })).toThrow(/'weight' is an int32 tensor/);
+    expect(() => m.loadStateDict(entry('int32'))).toThrow(/'weight' is int32 in the state but float64 in the model/);
+    expect(() => m.loadStateDict({ weight: tensor([[5], [6]], { dtype: 'int32' }), bias: [0] })).toThrow(/'weight' is int32 in the state but float64 in the model/);
     expect(values(m)).toEqual([[[1], [2]], [0]]);
     m.loadStateDict(entry('float32'));
     expect(values(m)).toEqual([[[5], [6]], [0]]);
