@@ -18,7 +18,7 @@ export { grad, valueAndGrad } from './tape/functional.js';
 export { zeros, ones, full, zerosLike, onesLike, arange, linspace, eye } from './tape/creation.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, clamp, where,
-  eq, ne, lt, le, gt, ge,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, isNaN, isFinite, isInf,
 } from './ops/elementwise.js';
 export { sigmoid, tanh, relu, step, softmax, logSoftmax } from './ops/activation.js';
 export { sum, sumTo, mean, max, min, logsumexp, argmax, argmin } from './ops/reduce.js';
@@ -36,6 +36,14 @@ export { batchNorm, layerNorm, dropout, type BatchNormOptions, type DropoutOptio
 export {
   reshape, transpose, mT, squeeze, unsqueeze, broadcastTo, concat, stack, slice, takeAlongAxis, oneHot, clone, astype,
 } from './ops/shape.js';
+export { take, indexAdd, putAlongAxis, maskedFill, nonzero, booleanMask } from './ops/indexing.js';
+export {
+  tile, repeat, pad, split, unstack, flip, roll, swapaxes, moveaxis, tril, triu, diag, trace, outer, type PadOptions, type PadMode,
+} from './ops/arrange.js';
+export { sort, argsort, topk, type SortOptions, type TopkOptions } from './ops/sort.js';
+export { einsum } from './ops/einsum.js';
+export { isclose, allclose, type CloseOptions } from './ops/close.js';
+export { customGrad, type CustomGradResult, type CustomGradOptions } from './tape/custom.js';
 export { numericalGradient, gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckWorst } from './debug/numerical.js';
 export {
   Generator, globalGenerator, getGlobalGenerator, manualSeed, rand, randn, randint, permutation, choice, uniform, normal,

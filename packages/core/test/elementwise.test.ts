@@ -164,8 +164,8 @@ describe('comparisons', () => {
     ['gt', gt, [[0, 0, 0], [1, 0, 1]]],
     ['ge', ge, [[0, 1, 1], [1, 0, 1]]],
   ];
-  it.each(cases)('%s gives 0/1 with broadcasting', (_, op, expected) => {
-    expectValues(op(x, other), expected, { dtype: 'float64' });
+  it.each(cases)('%s gives bool with broadcasting', (_, op, expected) => {
+    expectValues(op(x, other), expected, { dtype: 'bool' });
   });
 
   it('follows IEEE with NaN: only ne is true', () => {

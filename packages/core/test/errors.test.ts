@@ -210,7 +210,7 @@ describe('bad dtypes and options', () => {
   expectErrors([
     ['tensor float16', () => tensor([1], { dtype: 'float16' as any }), DTypeError, 'tensor', '"float16"'],
     ['zeros int64', () => zeros(2, { dtype: 'int64' as any }), DTypeError, 'zeros', '"int64"'],
-    ['ones bool', () => ones(2, { dtype: 'bool' as any }), DTypeError, 'ones', '"bool"'],
+    ['ones int8', () => ones(2, { dtype: 'int8' as any }), DTypeError, 'ones', '"int8"'],
     ['full float', () => full(2, 1, { dtype: 'float' as any }), DTypeError, 'full', '"float"'],
     ['zerosLike double', () => zerosLike(x, { dtype: 'double' as any }), DTypeError, 'zerosLike', '"double"'],
     ['onesLike 64', () => onesLike(x, { dtype: 64 as any }), DTypeError, 'onesLike', '64'],
@@ -219,7 +219,7 @@ describe('bad dtypes and options', () => {
     ['eye f64', () => eye(2, { dtype: 'f64' as any }), DTypeError, 'eye', '"f64"'],
     ['astype double', () => x.astype('double' as any), DTypeError, 'astype', '"double"'],
     ['astype of a BigInt', () => x.astype(1n as any), DTypeError, 'astype', '1n'],
-    ['oneHot bool', () => oneHot(tensor([0]), 2, { dtype: 'bool' as any }), DTypeError, 'oneHot', '"bool"'],
+    ['oneHot uint8', () => oneHot(tensor([0]), 2, { dtype: 'uint8' as any }), DTypeError, 'oneHot', '"uint8"'],
     ['tensor options as a string', () => tensor([1], 'float32' as any), ArgumentError, 'tensor', 'options'],
     ['zeros options as a string', () => zeros(2, 'float32' as any), ArgumentError, 'zeros', 'options'],
     ['zeros options null', () => zeros(2, null as any), ArgumentError, 'zeros', 'null'],

@@ -17,7 +17,7 @@ interface FixtureCase {
   dtype: DType;
   shape: number[];
   /** Flat row-major values; nan, ±inf and -0 come as strings since JSON lacks them. */
-  data: (number | string)[];
+  data: (number | string | boolean)[];
   options?: Partial<PrintOptions>;
   str: string;
   repr: string;
@@ -30,8 +30,9 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/format.json', import
 
 const SPECIAL: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 };
 
-function decode(values: (number | string)[], dtype: DType): TypedArray {
-  const nums = values.map((v) => (typeof v === 'string' ? SPECIAL[v]! : v));
+function decode(values: (number | string | boolean)[], dtype: DType): TypedArray {
+  const nums = values.map((v) => (typeof v === 'string' ? SPECIAL[v]! : Number(v)));
+  if (dtype === 'bool') return Uint8Array.from(nums);
   if (dtype === 'float64') return Float64Array.from(nums);
   if (dtype === 'float32') return Float32Array.from(nums);
   return Int32Array.from(nums);

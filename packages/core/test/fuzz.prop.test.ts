@@ -19,7 +19,7 @@ const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 1e308, -1e308, 5e-324, 1e-300,
 const tensorArb: fc.Arbitrary<Tensor> = fc
   .record({
     shape: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
-    dtype: fc.constantFrom<DType>('float64', 'float64', 'float32', 'int32'),
+    dtype: fc.constantFrom<DType>('float64', 'float64', 'float32', 'int32', 'bool'),
     pool: fc.array(fc.oneof(fc.constantFrom(...SPECIAL), fc.double({ min: -10, max: 10, noNaN: true })), { minLength: 27, maxLength: 27 }),
     grad: fc.boolean(),
   })
@@ -27,7 +27,7 @@ const tensorArb: fc.Arbitrary<Tensor> = fc
     const n = shape.reduce((a, b) => a * b, 1);
     const data = pool.slice(0, n).map((v) => (dtype === 'int32' ? (Number.isFinite(v) ? Math.max(-1e9, Math.min(1e9, Math.trunc(v))) : 2) : v));
     const t = tensor(data, { dtype, shape });
-    return grad && dtype !== 'int32' ? t.requiresGrad_() : t;
+    return grad && (dtype === 'float64' || dtype === 'float32') ? t.requiresGrad_() : t;
   });
 
 /** Arguments as untyped JavaScript passes them: pool tensors, axes, shapes, numbers and junk. */
@@ -50,14 +50,20 @@ const METHODS = [
   'logsumexp', 'argmax', 'argmin', 'matmul', 'dot', 'reshape', 'flatten', 'transpose', 'T', 'mT', 'squeeze', 'unsqueeze',
   'broadcastTo', 'slice', 'takeAlongAxis', 'clone', 'detach', 'astype', 'toArray', 'item', 'toString', 'backward', 'fill_',
   'zero_', 'copy_', 'add_', 'sub_', 'mul_', 'div_', 'requiresGrad_', 'retainGrad', 'zeroGrad', 'bumpVersion',
+  'take', 'indexAdd', 'putAlongAxis', 'maskedFill', 'nonzero', 'booleanMask', 'tile', 'repeat', 'pad', 'split', 'unstack',
+  'flip', 'roll', 'swapaxes', 'moveaxis', 'tril', 'triu', 'diag', 'trace', 'outer', 'concat', 'stack', 'sort', 'argsort',
+  'topk', 'einsum', 'isclose', 'allclose',
+  'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isNaN', 'isFinite', 'isInf',
 ] as const;
 const GETTERS = new Set(['T', 'mT']);
 /** Top-level functions (tensors and junk alike as arguments). */
 const FUNCTIONS = [
   'concat', 'stack', 'where', 'oneHot', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange', 'linspace', 'eye', 'tensor',
   'sumTo', 'add', 'matmul', 'softmax', 'sum', 'noGrad', 'grad', 'gradients',
+  'logicalAnd', 'logicalNot', 'isNaN',
   'conv2d', 'conv1d', 'convTranspose2d', 'convTranspose1d', 'unfold', 'fold', 'maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d',
   'adaptiveAvgPool2d', 'batchNorm', 'layerNorm', 'dropout', 'embedding',
+  'take', 'einsum', 'split', 'isclose', 'allclose', 'customGrad',
 ] as const;
 
 interface Call {
@@ -112,6 +118,8 @@ function runCall(call: Call, pool: Tensor[]): boolean {
   }
   if (result instanceof Tensor) {
     expect(result.data.length, describeCall(name, args)).toBe(result.shape.reduce((a, b) => a * b, 1));
+    // Bool storage holds only 0 and 1, whatever op made it.
+    if (result.dtype === 'bool') expect(result.data.every((v) => v <= 1), describeCall(name, args)).toBe(true);
     if (result.size <= 1000) pool.push(result);
   }
   return true;
@@ -288,6 +296,12 @@ const STEPS: Step[] = [
   (t, r) => (t.ndim === 0 ? t : core.concat([t, t.mul(2)], axisOf(t, r)!)),
   (t, r) => core.stack([t, t.square()], r % (t.ndim + 1)),
   (t, r) => t.broadcastTo([1 + (r % 2), ...t.shape]),
+  (t, r) => (t.ndim === 0 ? t.take([0, 0]) : t.take([r % t.shape[0]!, 0, -1], 0)),
+  (t, r) => t.flip(axisOf(t, r)),
+  (t, r) => t.roll((r % 5) - 2, axisOf(t, r)),
+  (t, r) => t.tile([1 + (r % 2), 1]),
+  (t, r) => t.pad(r % 3, { mode: (['constant', 'reflect', 'edge'] as const)[r % 3] }),
+  (t, r, extra) => (t.ndim === 0 ? t : core.einsum('...i,ij->...j', t, extra([t.shape.at(-1)!, 1 + (r % 3)]))),
   // Convolution, pooling and normalisation where the fuzzer's shapes (≤ 3 axes) fit them.
   (t, r, extra) => (t.ndim !== 3 ? t : core.conv1d(t, extra([1 + (r % 2), t.shape[1]!, 1 + (r % t.shape[2]!)]), null, { padding: r & 8 ? 'same' : 0 })),
   (t, r, extra) => (t.ndim !== 3 ? t : core.conv2d(t, extra([2, t.shape[0]!, 1, 1 + (r % t.shape[2]!)]), extra([2]), { padding: [r & 4 ? 1 : 0, 0] })),

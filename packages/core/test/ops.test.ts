@@ -37,8 +37,6 @@ const INTERNAL: Record<string, string> = {
 
 /** Ops that are functions only, each with its reason. */
 const FUNCTION_ONLY: Record<string, string> = {
-  concat: 'takes a list of tensors, none of them special (numpy: np.concatenate, no method)',
-  stack: 'takes a list of tensors, none of them special (numpy: np.stack, no method)',
   oneHot: 'builds a tensor from int32 class indices; not an operation on a tensor of values',
   sumTo: "the broadcasting rules' helper (a gradient summed back to an input's shape), exported for custom rules",
   ...Object.fromEntries([
@@ -50,15 +48,25 @@ const FUNCTION_ONLY: Record<string, string> = {
 
 /** Ops whose output is off the tape, each with its reason. */
 const NOT_DIFFERENTIABLE: Record<string, string> = {
-  eq: 'a comparison: 0/1, no gradient',
-  ne: 'a comparison: 0/1, no gradient',
-  lt: 'a comparison: 0/1, no gradient',
-  le: 'a comparison: 0/1, no gradient',
-  gt: 'a comparison: 0/1, no gradient',
-  ge: 'a comparison: 0/1, no gradient',
+  eq: 'a comparison: bool, no gradient',
+  ne: 'a comparison: bool, no gradient',
+  lt: 'a comparison: bool, no gradient',
+  le: 'a comparison: bool, no gradient',
+  gt: 'a comparison: bool, no gradient',
+  ge: 'a comparison: bool, no gradient',
+  logicalAnd: 'a logical op: bool, no gradient',
+  logicalOr: 'a logical op: bool, no gradient',
+  logicalXor: 'a logical op: bool, no gradient',
+  logicalNot: 'a logical op: bool, no gradient',
+  isNaN: 'a predicate: bool, no gradient',
+  isFinite: 'a predicate: bool, no gradient',
+  isInf: 'a predicate: bool, no gradient',
   argmax: 'int32 indices',
   argmin: 'int32 indices',
-  oneHot: 'made from int32 indices',
+  oneHot: 'made from int32 indices',  nonzero: 'int32 positions',
+  argsort: 'int32 indices',
+  isclose: 'a comparison: bool, no gradient',
+  allclose: 'a JavaScript boolean',
 };
 
 interface Sample {
@@ -80,7 +88,7 @@ const idx = (data: number[], shape: number[]) => tensor(data, { dtype: 'int32', 
 
 /** Sample calls for ops that are not simply `op(x)` or `op(x, y)` on float64 [2,3]. */
 const SAMPLES: Record<string, Sample> = {
-  where: { inputs: () => [tensor([[1, 0, 1], [0, 0, 1]]), x23(), y23()], call: (c, a, b) => core.where(c!, a!, b!) },
+  where: { inputs: () => [tensor([[true, false, true], [false, false, true]]), x23(), y23()], call: (c, a, b) => core.where(c!, a!, b!) },
   clamp: { inputs: () => [x23()], call: (x) => core.clamp(x!, 0.6, 1.2) },
   matmul: { inputs: () => [x23(), leaf(grid([3, 2], 2))], call: (x, y) => core.matmul(x!, y!) },
   dot: { inputs: () => [x23(), leaf(grid([3, 2], 2))], call: (x, y) => core.dot(x!, y!) },
@@ -108,6 +116,22 @@ const SAMPLES: Record<string, Sample> = {
   layerNorm: { inputs: () => [x23(), leaf(grid([3], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.layerNorm(x!, [3], w!, b!) },
   dropout: { inputs: () => [x23()], call: (x) => core.dropout(x!, 0.5, { generator: new core.Generator(1) }) },
   embedding: { inputs: () => [idx([2, 0, 0, 1], [2, 2]), leaf(grid([3, 2]))], call: (i, w) => core.embedding(i!, w!) },
+  take: { inputs: () => [x23(), idx([1, 0, 1], [3])], call: (x, i) => core.take(x!, i!, 0) },
+  indexAdd: { inputs: () => [x23(), idx([2, 0], [2]), leaf(grid([2, 2], 4))], call: (x, i, s) => core.indexAdd(x!, 1, i!, s!) },
+  putAlongAxis: { inputs: () => [x23(), idx([2, 0], [2, 1]), leaf(grid([2, 1], 4))], call: (x, i, v) => core.putAlongAxis(x!, i!, v!, 1) },
+  maskedFill: { inputs: () => [x23(), idx([1, 0, 0, 0, 1, 1], [2, 3])], call: (x, m) => core.maskedFill(x!, m!, 0.5) },
+  booleanMask: { inputs: () => [x23(), idx([1, 0], [2])], call: (x, m) => core.booleanMask(x!, m!) },
+  tile: { inputs: () => [x23()], call: (x) => core.tile(x!, [2, 1]) },
+  repeat: { inputs: () => [x23()], call: (x) => core.repeat(x!, [1, 0, 2], 1) },
+  pad: { inputs: () => [x23()], call: (x) => core.pad(x!, [[0, 1], [2, 1]], { mode: 'reflect' }) },
+  split: { inputs: () => [x23()], call: (x) => core.split(x!, [1], 1)[1]! },
+  unstack: { inputs: () => [x23()], call: (x) => core.unstack(x!, 1)[2]! },
+  roll: { inputs: () => [x23()], call: (x) => core.roll(x!, 1, 1) },
+  swapaxes: { inputs: () => [x23()], call: (x) => core.swapaxes(x!, 0, 1) },
+  moveaxis: { inputs: () => [x23()], call: (x) => core.moveaxis(x!, 0, -1) },
+  topk: { inputs: () => [x23()], call: (x) => core.topk(x!, 2, 1).values },
+  einsum: { inputs: () => [x23(), y23()], call: (x, y) => core.einsum('ij,kj->ik', x!, y!) },
+  allclose: { inputs: () => [x23(), y23()], call: (x, y) => tensor(core.allclose(x!, y!) ? 1 : 0) },
 };
 
 // ---------------------------------------------------------------------------
@@ -158,6 +182,7 @@ function hasMethod(name: string): boolean {
 /** A change that any rule reading the tensor would notice: floats flip sign and scale, indices reverse. */
 function modify(t: Tensor): void {
   if (t.dtype === 'int32') t.data.reverse();
+  else if (t.dtype === 'bool') for (let i = 0; i < t.data.length; i++) t.data[i] = 1 - t.data[i]!;
   else for (let i = 0; i < t.data.length; i++) t.data[i] = -1.3 * t.data[i]! + 0.1;
 }
 

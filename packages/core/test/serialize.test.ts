@@ -148,7 +148,7 @@ describe('safetensors: untrusted bytes are a FormatError before any allocation',
     for (const shape of [['1'], [-1], [1.5], [null], 'x', [NaN], Array(65).fill(1)]) {
       expectFormatError(craft({ a: entry('F64', shape, [0, 8]) }, one), /has shape .* sizes must be whole numbers ≥ 0/);
     }
-    expectFormatError(craft({ a: entry('BF16', [4], [0, 8]) }, one), /has dtype "BF16"; tapegrad reads F64, F32 and I32/);
+    expectFormatError(craft({ a: entry('BF16', [4], [0, 8]) }, one), /has dtype "BF16"; tapegrad reads F64, F32, I32 and BOOL/);
     expectFormatError(craft({ a: { shape: [1], data_offsets: [0, 8] } }, one), /has dtype undefined/);
     expectFormatError(craft({ a: 'F64' }, one), /must be an object \{ dtype, shape, data_offsets \}/);
     expectFormatError(craft({ __metadata__: { epoch: 3 } }), /'epoch' is 3/);

@@ -73,9 +73,10 @@ describe('tensor()', () => {
     expect(tensor(x, { requiresGrad: true }).requiresGrad).toBe(true);
   });
 
-  it('turns booleans into 0 and 1', () => {
+  it('makes bool tensors from booleans, and 0 and 1 of them in a number dtype', () => {
     expect(tensor(true).item()).toBe(1);
-    expectValues(tensor([true, false, true]), [1, 0, 1], { dtype: 'float64' });
+    expectValues(tensor([true, false, true]), [1, 0, 1], { dtype: 'bool' });
+    expectValues(tensor([true, false, true], { dtype: 'float64' }), [1, 0, 1], { dtype: 'float64' });
     expectValues(tensor([[true], [false]], { dtype: 'int32' }), [[1], [0]], { dtype: 'int32' });
   });
 

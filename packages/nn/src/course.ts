@@ -95,9 +95,13 @@ export function dSigmoid(x: TensorLike): Tensor {
   return s.neg().add(1).mul(s);
 }
 
-/** `np.where(x > 0, 1, 0)`: the derivative of ReLU (0 at x = 0). @example course.dRelu([-1, 0, 2]); // [0, 0, 1] */
+/**
+ * `np.where(x > 0, 1, 0)`: the derivative of ReLU (0 at x = 0). NOTE: 0/1 in x's float dtype (numpy: int), not bool,
+ * as the course multiplies it into gradients. @example course.dRelu([-1, 0, 2]); // [0, 0, 1]
+ */
 export function dRelu(x: TensorLike): Tensor {
-  return toTensor(x).gt(0);
+  const t = toTensor(x);
+  return t.gt(0).astype(t.dtype === 'float32' ? 'float32' : 'float64');
 }
 
 /** The course returns the number 0. NOTE: here zeros of x's shape, which print beside a gradient. @example course.dStepFunction([1, 2]); // [0, 0] */

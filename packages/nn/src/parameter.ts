@@ -20,8 +20,8 @@ export class Parameter extends Tensor {
    */
   constructor(value: TensorLike, options: { dtype?: FloatDType } = {}) {
     const t = tensor(value, options.dtype === undefined ? {} : { dtype: options.dtype });
-    if (t.dtype === 'int32') {
-      throw new DTypeError(`Parameter: parameters must be float32 or float64, got an int32 tensor of shape ${fmt(t.shape)}`);
+    if (t.dtype !== 'float64' && t.dtype !== 'float32') {
+      throw new DTypeError(`Parameter: parameters must be float32 or float64, got ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} tensor of shape ${fmt(t.shape)}`);
     }
     super(t.data, t.shape);
     this.requiresGrad = true;

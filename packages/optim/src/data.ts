@@ -30,6 +30,7 @@ function asTensor(op: string, name: string, v: TensorLike): Tensor {
 function allocateLike(data: TypedArray, n: number): TypedArray {
   if (data instanceof Float32Array) return new Float32Array(n);
   if (data instanceof Int32Array) return new Int32Array(n);
+  if (data instanceof Uint8Array) return new Uint8Array(n); // bool
   return new Float64Array(n);
 }
 

@@ -61,7 +61,7 @@ export function resolveParams(op: string, params: Params): ResolvedParams {
   });
   const seen = new Map<Tensor, number>();
   (tensors as Tensor[]).forEach((t, i) => {
-    if (t.dtype === 'int32') throw new DTypeError(`${op}: ${labels[i]} is int32; only float32 and float64 tensors can be optimized`);
+    if (t.dtype !== 'float64' && t.dtype !== 'float32') throw new DTypeError(`${op}: ${labels[i]} is ${t.dtype}; only float32 and float64 tensors can be optimized`);
     const first = seen.get(t);
     if (first !== undefined) throw new ValueError(`${op}: ${labels[i]} is the same tensor as ${labels[first]}; it would be updated twice per step`);
     seen.set(t, i);

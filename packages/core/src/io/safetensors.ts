@@ -6,7 +6,7 @@
  *   8 bytes   N, the header's length, an unsigned 64-bit little-endian integer
  *   N bytes   a UTF-8 JSON object, padded with spaces to a multiple of 8:
  *             { "__metadata__": { "key": "value", … },            (optional, strings only)
- *               "name": { "dtype": "F64" | "F32" | "I32", "shape": [2, 3],
+ *               "name": { "dtype": "F64" | "F32" | "I32" | "BOOL", "shape": [2, 3],
  *                         "data_offsets": [begin, end] }, … }      (bytes after the header)
  *   the rest  every tensor's elements, row-major, little-endian, back to back with no gaps
  *
@@ -29,7 +29,7 @@ export interface Safetensors {
 interface Code {
   dtype: DType;
   bytes: number;
-  /** Where the reference writer puts this dtype's tensors: its dtype enum (… I32 < U32 < F32 < F64), largest first. */
+  /** Where the reference writer puts this dtype's tensors: its dtype enum (BOOL < … I32 < U32 < F32 < F64), largest first. */
   rank: number;
 }
 
@@ -37,8 +37,9 @@ const CODES: Readonly<Record<string, Code>> = Object.freeze(Object.assign(Object
   F64: { dtype: 'float64', bytes: 8, rank: 0 },
   F32: { dtype: 'float32', bytes: 4, rank: 1 },
   I32: { dtype: 'int32', bytes: 4, rank: 2 },
+  BOOL: { dtype: 'bool', bytes: 1, rank: 3 },
 }));
-const CODE_OF: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32' };
+const CODE_OF: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32', bool: 'BOOL' };
 /** The reference implementation's limit: a longer header is refused before it is read. */
 const MAX_HEADER_BYTES = 100_000_000;
 /** numpy's limit on the number of axes. */
@@ -53,7 +54,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * The safetensors bytes of `tensors` (name → tensor) with optional string `metadata`.
- * Laid out as the reference writer does (F64, then F32, then I32 tensors, each by name), so the same
+ * Laid out as the reference writer does (F64, then F32, then I32, then BOOL tensors, each by name), so the same
  * tensors give the same bytes as `safetensors.numpy.save`.
  * @example
  *   const bytes = encodeSafetensors({ 'fc.weight': w, 'fc.bias': b }, { epoch: '3' });
@@ -234,7 +235,7 @@ function readEntry(op: string, name: string, info: unknown, dataLength: number):
   if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new FormatError(`${where} must be an object { dtype, shape, data_offsets }`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   const code = typeof dtype === 'string' ? CODES[dtype] : undefined;
-  if (code === undefined) throw new FormatError(`${where} has dtype ${show(dtype)}; tapegrad reads F64, F32 and I32`);
+  if (code === undefined) throw new FormatError(`${where} has dtype ${show(dtype)}; tapegrad reads F64, F32, I32 and BOOL`);
   if (!Array.isArray(shape) || shape.length > MAX_DIMS || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new FormatError(`${where} has shape ${show(shape)}; sizes must be whole numbers ≥ 0 (at most ${MAX_DIMS} of them)`);
   }
@@ -279,9 +280,14 @@ function checkCoverage(op: string, entries: Entry[], dataLength: number): void {
 
 function readElements(e: Entry, read: (into: Uint8Array) => void): TypedArray {
   const count = (e.end - e.begin) / e.code.bytes;
-  const out = e.code.dtype === 'float64' ? new Float64Array(count) : e.code.dtype === 'float32' ? new Float32Array(count) : new Int32Array(count);
+  const out = e.code.dtype === 'float64' ? new Float64Array(count) : e.code.dtype === 'float32' ? new Float32Array(count)
+    : e.code.dtype === 'int32' ? new Int32Array(count) : new Uint8Array(count);
   const raw = new Uint8Array(out.buffer);
   if (count > 0) read(raw);
+  if (out instanceof Uint8Array) {
+    const bad = out.findIndex((v) => v > 1);
+    if (bad >= 0) throw new FormatError(`decodeSafetensors: tensor ${JSON.stringify(e.name)} is BOOL but byte ${bad} of its data is ${out[bad]}, not 0 or 1`);
+  }
   if (!LITTLE_ENDIAN) reverseEach(raw, e.code.bytes);
   return out;
 }

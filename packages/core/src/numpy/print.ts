@@ -103,11 +103,11 @@ export function formatRepr(data: TypedArray, shape: Shape, dtype: DType): string
   const body = size === 0 ? '[]' : arrayToString(data, shape, dtype, ', ', prefix, options.linewidth - 1);
 
   // Like numpy, say what the text alone cannot: the shape of empty or summarised
-  // tensors, and the dtype unless it is the default float64 (always when empty).
+  // tensors, and the dtype unless it is the default float64 or bool (always when empty).
   const extras: string[] = [];
   const plainEmpty = shape.length === 1 && shape[0] === 0;
   if ((size === 0 && !plainEmpty) || size > options.threshold) extras.push(`shape=${pythonTuple(shape)}`);
-  if (dtype !== 'float64' || size === 0) extras.push(`dtype=${dtype}`);
+  if ((dtype !== 'float64' && dtype !== 'bool') || size === 0) extras.push(`dtype=${dtype}`);
   if (extras.length === 0) return `${prefix}${body})`;
 
   const head = `${prefix}${body},`;
@@ -170,7 +170,7 @@ function arrayToString(
 ): string {
   const { edgeitems, threshold } = options;
   const summarise = sizeOf(shape) > threshold;
-  const format = makeFormatter(sizingValues(data, shape, summarise, edgeitems), dtype);
+  const format = dtype === 'bool' ? boolFormatter(shape.length === 0) : makeFormatter(sizingValues(data, shape, summarise, edgeitems), dtype);
   const strides = stridesOf(shape);
 
   // hanging: the indent of continuation lines; width: columns left before the closing brackets.
@@ -214,8 +214,14 @@ function wrapRow(words: string[], separator: string, hanging: string, width: num
 
 type Formatter = (x: number) => string;
 
-function makeFormatter(values: number[], dtype: DType): Formatter {
+function makeFormatter(values: number[], dtype: Exclude<DType, 'bool'>): Formatter {
   return dtype === 'int32' ? intFormatter(values) : floatFormatter(values, dtype);
+}
+
+/** numpy's BoolFormat: ' True' lines up with 'False' in arrays; a 0-d array shows 'True'. */
+function boolFormatter(scalar: boolean): Formatter {
+  const trueText = scalar ? 'True' : ' True';
+  return (x) => (x !== 0 ? trueText : 'False');
 }
 
 /** numpy's IntegerFormat: right-aligned to the widest of min and max. */
@@ -314,6 +320,7 @@ function needsScientific(finite: number[], dtype: FloatDType, suppress: boolean)
 /** numpy's str of a float or int scalar, which is also the str of a 0-d array. */
 function formatScalar(x: number, dtype: DType): string {
   if (dtype === 'int32') return String(x);
+  if (dtype === 'bool') return x !== 0 ? 'True' : 'False';
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
   // Full shortest digits; scientific outside [1e-4, 1e16) (float32: [1e-4, 1e6)), without a bare '.'.

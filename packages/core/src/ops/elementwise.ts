@@ -5,7 +5,7 @@
  */
 import { record, isTensor } from '../tape/autograd.js';
 import { allocate, floatOf, promote, type DType, type TypedArray } from '../tape/dtype.js';
-import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
+import { ArgumentError, DTypeError, ShapeError, ValueError } from '../tape/errors.js';
 import { binaryKernel, expandKernel, type BinaryRow } from '../kernels/loops.js';
 import { broadcastShapes } from '../tape/shapes.js';
 import { fmt } from '../tape/messages.js';
@@ -42,20 +42,38 @@ function picker(saves: Saves): (x: Tensor, y: Tensor | null, out: Tensor) => Ten
 }
 
 /**
+ * What a 'promote' op gives for bool with bool: bool (numpy's add is `or`, mul is `and`),
+ * int32 (numpy's small integers: int8), or a DTypeError (numpy refuses bool `-`).
+ */
+export type OnBool = 'bool' | 'int32' | 'refuse';
+
+/** Bool storage holds 0 or 1: a result computed into it (1 + 1) is set back to 0 or 1. */
+function asBool(out: TypedArray): TypedArray {
+  for (let i = 0; i < out.length; i++) if (out[i]! > 1) out[i] = 1;
+  return out;
+}
+
+function refuseBool(op: string, x: Tensor, what: string): never {
+  throw new DTypeError(`${op}: ${what} of bool tensors is not supported (shape ${fmt(x.shape)}), as in numpy; use ${op === 'neg' ? 'logicalNot' : 'logicalXor'} or astype first`);
+}
+
+/**
  * Builds a broadcasting binary op. The kernel reads each input with broadcast strides, and
  * since a broadcast is an expand, each input's gradient is summed back to that input's shape
  * (`sumTo`, whose own gradient is `broadcastTo`). Rules are written as if x, y and out had the
  * same shape. Ops of more operands (`where`) and matmul's batch axes broadcast the same way:
  * `broadcastShapes` for the shape, `sumTo` for each gradient.
  */
-function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule) {
+function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule, onBool: OnBool = 'int32') {
   const pick = picker(saves);
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = operands(op, a, b);
     const shape = broadcastShapes(op, x.shape, y.shape);
     const dt = promote(x.dtype, y.dtype);
-    const dtype = resultType === 'float' ? floatOf(dt) : dt;
-    const out = Tensor._of(binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row), shape);
+    if (dt === 'bool' && onBool === 'refuse') refuseBool(op, x, 'subtraction');
+    const dtype = resultType === 'float' ? floatOf(dt) : dt === 'bool' && onBool === 'int32' ? 'int32' : dt;
+    const data = binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row);
+    const out = Tensor._of(dtype === 'bool' ? asBool(data) : data, shape);
     return record(op, [x, y], out, (g) => {
       const [gx, gy] = rule(g, x, y, out);
       return [gx && sumTo(gx, x.shape), gy && sumTo(gy, y.shape)];
@@ -63,27 +81,31 @@ function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: 
   };
 }
 
-/** A comparison: 0/1 floats, never on the tape. */
+/** A comparison or logical op: a bool result, never on the tape (it has no gradient). */
 function compare(op: string, row: BinaryRow) {
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = operands(op, a, b);
     const shape = broadcastShapes(op, x.shape, y.shape);
-    const dtype = floatOf(promote(x.dtype, y.dtype));
-    return Tensor._of(binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row), shape);
+    return Tensor._of(binaryKernel(x._data, x.shape, y._data, y.shape, shape, 'bool', row), shape);
   };
 }
 
 type UnaryRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
 
-/** Builds a unary op from its loop and its rule. `float`: int32 input gives a float64 result. */
-export function unary(op: string, resultType: 'same' | 'float', saves: Saves, loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule) {
+/**
+ * Builds a unary op from its loop and its rule. `float`: int32 and bool input give a float64 result;
+ * `same` with bool input gives what `onBool` says (as for binary ops).
+ */
+export function unary(op: string, resultType: 'same' | 'float', saves: Saves, loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule, onBool: OnBool = 'int32') {
   const pick = picker(saves);
   return (a: TensorLike): Tensor => {
     checkArg(op, a, 'the input');
     const x = asTensor(a);
-    const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype;
+    if (x.dtype === 'bool' && resultType === 'same' && onBool === 'refuse') refuseBool(op, x, 'negation');
+    const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype === 'bool' && onBool === 'int32' ? 'int32' : x.dtype;
     const out = Tensor._of(allocate(dtype, x.size), x.shape);
     loop(x._data, out._data);
+    if (dtype === 'bool') asBool(out._data);
     return record(op, [x], out, (g) => [rule(g, x, out)], pick(x, null, out));
   };
 }
@@ -96,20 +118,20 @@ const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f(
 // ---------------------------------------------------------------------------
 // Arithmetic
 
-/** x + y, broadcasting. @example add(tensor([1, 2]), 1); // [2, 3] */
+/** x + y, broadcasting (bool + bool is bool: logical or, as numpy). @example add(tensor([1, 2]), 1); // [2, 3] */
 export const add = binary('add', 'promote', '',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! + y[yi]!; },
-  (g) => [g, g]);
+  (g) => [g, g], 'bool');
 
-/** x − y, broadcasting. @example sub(tensor([1, 2]), 1); // [0, 1] */
+/** x − y, broadcasting (bool − bool is a DTypeError, as numpy). @example sub(tensor([1, 2]), 1); // [0, 1] */
 export const sub = binary('sub', 'promote', '',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! - y[yi]!; },
-  (g, x, y) => [g, need(y, () => g.neg())]);
+  (g, x, y) => [g, need(y, () => g.neg())], 'refuse');
 
-/** x · y elementwise, broadcasting. @example mul(tensor([1, 2]), tensor([3, 4])); // [3, 8] */
+/** x · y elementwise, broadcasting (bool · bool is bool: logical and). @example mul(tensor([1, 2]), tensor([3, 4])); // [3, 8] */
 export const mul = binary('mul', 'promote', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! * y[yi]!; },
-  (g, x, y) => [need(x, () => g.mul(y)), need(y, () => g.mul(x))]);
+  (g, x, y) => [need(x, () => g.mul(y)), need(y, () => g.mul(x))], 'bool');
 
 /** x / y elementwise (always floating, as numpy's true division). @example div(tensor([1, 2]), 2); // [0.5, 1] */
 export const div = binary('div', 'float', 'x y',
@@ -142,9 +164,9 @@ export const maximum = binary('maximum', 'promote', 'x y',
     for (let k = 0; k < n; k++, xi += xs, yi += ys) { const a = x[xi]!, b = y[yi]!; out[oi + k] = a > b || a !== a ? a : b; }
   },
   (g, x, y) => {
-    const share = x.gt(y).add(x.eq(y).mul(0.5));
-    return [need(x, () => g.mul(share)), need(y, () => g.mul(share.neg().add(1)))];
-  });
+    const gx = where(x.gt(y), g, where(x.eq(y), g.mul(0.5), 0));
+    return [need(x, () => gx), need(y, () => g.sub(gx))];
+  }, 'bool');
 
 /**
  * The smaller of x and y elementwise. NOTE: at ties the gradient is split half and half.
@@ -155,14 +177,14 @@ export const minimum = binary('minimum', 'promote', 'x y',
     for (let k = 0; k < n; k++, xi += xs, yi += ys) { const a = x[xi]!, b = y[yi]!; out[oi + k] = a < b || a !== a ? a : b; }
   },
   (g, x, y) => {
-    const share = x.lt(y).add(x.eq(y).mul(0.5));
-    return [need(x, () => g.mul(share)), need(y, () => g.mul(share.neg().add(1)))];
-  });
+    const gx = where(x.lt(y), g, where(x.eq(y), g.mul(0.5), 0));
+    return [need(x, () => gx), need(y, () => g.sub(gx))];
+  }, 'bool');
 
-/** −x. @example neg(tensor([1, -2])); // [-1, 2] */
+/** −x (of a bool tensor a DTypeError, as numpy: use logicalNot). @example neg(tensor([1, -2])); // [-1, 2] */
 export const neg = unary('neg', 'same', '',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = -x[i]!; },
-  (g) => g.neg());
+  (g) => g.neg(), 'refuse');
 
 /** eˣ. NOTE: the rule saves the output (eˣ is its own derivative). @example exp(tensor([0, 1])); // [1, 2.71828183] */
 export const exp = unary('exp', 'float', 'out',
@@ -182,12 +204,12 @@ export const sqrt = unary('sqrt', 'float', 'out',
 /** x². @example square(tensor([2, -3])); // [4, 9] */
 export const square = unary('square', 'same', 'x',
   (x, out) => { for (let i = 0; i < x.length; i++) { const v = x[i]!; out[i] = v * v; } },
-  (g, x) => g.mul(x.mul(2)));
+  (g, x) => g.mul(x.mul(2)), 'bool');
 
 /** |x|. NOTE: the subgradient at 0 is 0 (sign(0) = 0, as PyTorch). @example abs(tensor([-2, 3])); // [2, 3] */
 export const abs = unary('abs', 'same', 'x',
   (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]!); },
-  (g, x) => g.mul(x.gt(0).sub(x.lt(0))));
+  (g, x) => where(x.gt(0), g, where(x.lt(0), g.neg(), 0)), 'bool');
 
 /**
  * Limits x to [min, max] (either may be omitted). An int32 x with a fractional bound gives
@@ -208,13 +230,16 @@ export function clamp(a: TensorLike, min?: number | null, max?: number | null): 
     (g, x) => g.mul(x.ge(lo).mul(x.le(hi))));
   const x = asTensor(a);
   const fractional = [lo, hi].some((v) => Number.isFinite(v) && !Number.isInteger(v));
-  return op(x.dtype === 'int32' && fractional ? x.astype('float64') : x);
+  // A bool x meets number bounds: int32 (numpy's default int), or float64 for fractional ones.
+  const integer = x.dtype === 'int32' || x.dtype === 'bool';
+  return op(integer && fractional ? x.astype('float64') : x.dtype === 'bool' ? x.astype('int32') : x);
 }
 
 /**
- * Picks from x where `cond` is nonzero and from y elsewhere, broadcasting all three
- * (numpy's `np.where(cond, x, y)`). `cond` gets no gradient.
- * @example where(tensor([1, 0]), 5, tensor([7, 8])); // [5, 8]
+ * Picks from x where `cond` is true (a bool tensor, or any tensor: nonzero is true) and from y
+ * elsewhere, broadcasting all three (numpy's `np.where(cond, x, y)`); the result has x's and y's
+ * promoted dtype. The gradient goes to x where cond holds and to y elsewhere; `cond` gets none.
+ * @example where(tensor([true, false]), 5, tensor([7, 8])); // [5, 8]
  */
 export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   checkArg('where', c, 'the condition');
@@ -240,17 +265,75 @@ export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 }
 
 // ---------------------------------------------------------------------------
-// Comparisons: 0/1 tensors, no gradient
+// Comparisons and logical ops: bool tensors, off the tape (no gradient, as in PyTorch)
 
-/** 1 where x == y. @example eq(tensor([1, 2]), 2); // [0, 1] */
+/** True where x == y. @example eq(tensor([1, 2]), 2); // [False, True] */
 export const eq = compare('eq', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi] === y[yi] ? 1 : 0; });
-/** 1 where x != y (NaN != NaN is 1, as numpy). @example ne(tensor([1, 2]), 2); // [1, 0] */
+/** True where x != y (NaN != NaN is true, as numpy). @example ne(tensor([1, 2]), 2); // [True, False] */
 export const ne = compare('ne', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi] !== y[yi] ? 1 : 0; });
-/** 1 where x < y. @example lt(tensor([1, 2]), 2); // [1, 0] */
+/** True where x < y. @example lt(tensor([1, 2]), 2); // [True, False] */
 export const lt = compare('lt', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! < y[yi]! ? 1 : 0; });
-/** 1 where x ≤ y. @example le(tensor([1, 2]), 2); // [1, 1] */
+/** True where x ≤ y. @example le(tensor([1, 2]), 2); // [True, True] */
 export const le = compare('le', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! <= y[yi]! ? 1 : 0; });
-/** 1 where x > y. @example gt(tensor([1, 3]), 2); // [0, 1] */
+/** True where x > y. @example gt(tensor([1, 3]), 2); // [False, True] */
 export const gt = compare('gt', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! > y[yi]! ? 1 : 0; });
-/** 1 where x ≥ y. @example ge(tensor([1, 2]), 2); // [0, 1] */
+/** True where x ≥ y. @example ge(tensor([1, 2]), 2); // [False, True] */
 export const ge = compare('ge', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! >= y[yi]! ? 1 : 0; });
+
+// Logical ops read any dtype as numpy's truth value: nonzero is true, NaN included.
+
+/**
+ * True where both x and y are nonzero (numpy's `logical_and`).
+ * @example
+ *   logicalAnd(tensor([true, true, false]), tensor([true, false, false])); // [True, False, False]
+ */
+export const logicalAnd = compare('logicalAnd', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi] !== 0 && y[yi] !== 0 ? 1 : 0; });
+/**
+ * True where x or y is nonzero (numpy's `logical_or`).
+ * @example
+ *   logicalOr(tensor([true, false]), false); // [True, False]
+ */
+export const logicalOr = compare('logicalOr', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi] !== 0 || y[yi] !== 0 ? 1 : 0; });
+/**
+ * True where exactly one of x and y is nonzero (numpy's `logical_xor`).
+ * @example
+ *   logicalXor(tensor([true, true]), tensor([true, false])); // [False, True]
+ */
+export const logicalXor = compare('logicalXor', (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = (x[xi] !== 0) !== (y[yi] !== 0) ? 1 : 0; });
+
+/** A unary predicate: a bool result, off the tape. */
+function predicate(op: string, test: (v: number) => boolean) {
+  return (a: TensorLike): Tensor => {
+    checkArg(op, a, 'the input');
+    const x = asTensor(a);
+    const out = allocate('bool', x.size);
+    const d = x.data;
+    for (let i = 0; i < d.length; i++) out[i] = test(d[i]!) ? 1 : 0;
+    return Tensor._of(out, x.shape);
+  };
+}
+
+/**
+ * True where x is zero (numpy's `logical_not`; NaN counts as nonzero, so gives false).
+ * @example
+ *   logicalNot(tensor([true, false])); // [False, True]
+ */
+export const logicalNot = predicate('logicalNot', (v) => v === 0);
+/**
+ * True where x is NaN (numpy's `isnan`).
+ * @example
+ *   isNaN(tensor([1, NaN])); // [False, True]
+ */
+export const isNaN = predicate('isNaN', (v) => v !== v);
+/**
+ * True where x is neither NaN nor ±Infinity (numpy's `isfinite`).
+ * @example
+ *   isFinite(tensor([1, NaN, Infinity])); // [True, False, False]
+ */
+export const isFinite = predicate('isFinite', (v) => Number.isFinite(v));
+/**
+ * True where x is +Infinity or −Infinity (numpy's `isinf`).
+ * @example
+ *   isInf(tensor([1, NaN, -Infinity])); // [False, False, True]
+ */
+export const isInf = predicate('isInf', (v) => v === Infinity || v === -Infinity);

@@ -3,7 +3,7 @@
  * a column (right) and the added axis removed again; leading batch axes broadcast.
  */
 import { record } from '../tape/autograd.js';
-import { promote } from '../tape/dtype.js';
+import { allocate, copyInto, promote } from '../tape/dtype.js';
 import { ShapeError } from '../tape/errors.js';
 import { matmulKernel } from '../kernels/loops.js';
 import { broadcastShapes, broadcastStrides, checkResult } from '../tape/shapes.js';
@@ -43,7 +43,11 @@ export function matmulT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, op = 'ma
   checkResult(op, [sx, sy], [...batch, m, n]);
   const xs = broadcastStrides(xb, batch).map((s) => s * m * k);
   const ys = broadcastStrides(yb, batch).map((s) => s * k * n);
-  const data = matmulKernel(x._data, xs, y._data, ys, batch, m, k, n, promote(x.dtype, y.dtype), tx, ty);
+  const dtype = promote(x.dtype, y.dtype);
+  // bool @ bool is bool, as numpy (true where any product is); counted in int32 first, since a byte would wrap at 256.
+  const counts = matmulKernel(x._data, xs, y._data, ys, batch, m, k, n, dtype === 'bool' ? 'int32' : dtype, tx, ty);
+  const data = dtype === 'bool' ? allocate('bool', counts.length) : counts;
+  if (data !== counts) copyInto(data, counts);
   const out = Tensor._of(data, [...batch, m, n]);
   // C = op(X)·op(Y): dop(X) = g·op(Y)ᵀ and dop(Y) = op(X)ᵀ·g, each transposed back when the operand was.
   return record(op, [x, y], out, (g) => [

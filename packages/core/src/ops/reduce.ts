@@ -38,11 +38,11 @@ function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | u
 }
 
 /**
- * Σ over `axis` (all axes when omitted).
+ * Σ over `axis` (all axes when omitted). A bool tensor is summed as int32 (counts its trues).
  * @example sum(tensor([[1, 2], [3, 4]]), 0); // [4, 6]
  */
 export function sum(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
-  const x = asTensor(a);
+  const x = boolAsInt(asTensor(a));
   const { keepShape, out } = reduceOp('sum', 'sum', x, axis, keepdims, x.dtype);
   return record('sum', [x], out, (g) => [g.reshape(keepShape).broadcastTo(x.shape)], []);
 }
@@ -56,6 +56,7 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
   // NOTE: public, so checked: a shape that is not an array of sizes would make a malformed tensor.
   if (!isTensor(x)) throw new ArgumentError(`sumTo: x must be a Tensor, got ${show(x)}`);
   shape = checkShape('sumTo', shape);
+  x = boolAsInt(x);
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;
   const axes: number[] = [];
@@ -81,13 +82,20 @@ export function mean(a: TensorLike, axis?: Axis | null, keepdims = false): Tenso
   const axes = normAxes('mean', axis, x.ndim);
   let count = 1;
   for (const ax of axes) count *= x.shape[ax]!;
-  const xf = x.dtype === 'int32' ? x.astype('float64') : x;
+  const xf = x.dtype === 'int32' || x.dtype === 'bool' ? x.astype('float64') : x;
   return sum(xf, axes, keepdims).div(count);
+}
+
+/** NOTE: numpy sums bool as its default int (int64); ours is int32. */
+function boolAsInt(x: Tensor): Tensor {
+  return x.dtype === 'bool' ? x.astype('int32') : x;
 }
 
 function extreme(op: 'max' | 'min') {
   return (a: TensorLike, axis?: Axis | null, keepdims = false): Tensor => {
     const x = asTensor(a);
+    // bool: reduced as float64 (exact for 0 and 1), and the result is bool again, as numpy's.
+    if (x.dtype === 'bool') return extreme(op)(x.astype('float64'), axis, keepdims).astype('bool');
     const { axes, keepShape, out } = reduceOp(op, op, x, axis, keepdims, x.dtype);
     // NOTE: ties share the gradient equally (PyTorch's amax/amin), so it still sums to g.
     return record(op, [x], out, (g) => {

@@ -3,7 +3,7 @@
  * (transpose, broadcastTo, concat, slice, gather). Forward and gradient rule side by side.
  */
 import { record } from '../tape/autograd.js';
-import { allocate, isDType, isFloat, promote, type DType } from '../tape/dtype.js';
+import { allocate, copyInto, isDType, isFloat, promote, type DType } from '../tape/dtype.js';
 import { ArgumentError, DTypeError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
 import { around, expandKernel, transposeKernel } from '../kernels/loops.js';
 import { broadcastShapes, checkResult, checkShape, normAxes, normAxis, sameShape, sizeOf } from '../tape/shapes.js';
@@ -19,15 +19,17 @@ export function clone(a: TensorLike): Tensor {
 
 /**
  * Converts to another dtype. Between float dtypes the gradient is cast back; to int32
- * values are truncated toward zero and the result is off the tape.
+ * values are truncated toward zero, to bool they are true where nonzero (NaN included,
+ * as numpy), and the result is off the tape.
  * @example astype(tensor([1.5]), 'float32');
+ *   astype(tensor([0, 2, NaN]), 'bool'); // [False, True, True]
  */
 export function astype(a: TensorLike, dtype: DType): Tensor {
   const x = asTensor(a);
-  if (!isDType(dtype)) throw new DTypeError(`astype: unknown dtype ${show(dtype)}; use 'float64', 'float32' or 'int32'`);
+  if (!isDType(dtype)) throw new DTypeError(`astype: unknown dtype ${show(dtype)}; use 'float64', 'float32', 'int32' or 'bool'`);
   if (dtype === x.dtype) return x;
   const data = allocate(dtype, x.size);
-  data.set(x._data);
+  copyInto(data, x._data);
   const out = Tensor._of(data, x.shape);
   if (!isFloat(dtype)) return out;
   return record('astype', [x], out, (g) => [g.astype(x.dtype)], []);

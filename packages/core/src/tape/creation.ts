@@ -8,7 +8,7 @@ import { Tensor, checkOptions, type TensorOptions } from './tensor.js';
 
 function make(op: string, shape: unknown, value: number, options?: TensorOptions): Tensor {
   return build(op, checkShape(op, shape), options, (data) => {
-    if (value !== 0) data.fill(value);
+    if (value !== 0) data.fill(data instanceof Uint8Array ? 1 : value); // bool: any nonzero value (NaN too) is true
   });
 }
 
@@ -18,6 +18,7 @@ function build(op: string, shape: readonly number[], options: TensorOptions | un
   checkSize(op, shape);
   const data = allocate(dtype, sizeOf(shape));
   fill(data);
+  if (data instanceof Uint8Array) for (let i = 0; i < data.length; i++) if (data[i]! > 1) data[i] = 1; // bool holds 0 or 1
   const t = new Tensor(data, shape);
   if (requiresGrad) t.requiresGrad = true;
   return t;
@@ -36,8 +37,9 @@ export function zeros(shape: number | readonly number[], options?: TensorOptions
 export function ones(shape: number | readonly number[], options?: TensorOptions): Tensor {
   return make('ones', shape, 1, options);
 }
-/** Every element `value`. @example full([2, 2], 7); // [[7, 7], [7, 7]] */
-export function full(shape: number | readonly number[], value: number, options?: TensorOptions): Tensor {
+/** Every element `value`; a boolean value gives a bool tensor. @example full([2, 2], 7); // [[7, 7], [7, 7]] */
+export function full(shape: number | readonly number[], value: number | boolean, options?: TensorOptions): Tensor {
+  if (typeof value === 'boolean') return make('full', shape, Number(value), { dtype: 'bool', ...options });
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
   return make('full', shape, value, options);
 }

@@ -1,18 +1,22 @@
 import { ValueError } from './errors.js';
 import { MAX_ELEMENTS } from './shapes.js';
 
-/** Element types. `float64` is the default, as in numpy; `int32` holds indices and counts. */
-export type DType = 'float64' | 'float32' | 'int32';
+/**
+ * Element types. `float64` is the default, as in numpy; `int32` holds indices and counts;
+ * `bool` (one byte per element, 0 or 1) is what comparisons return.
+ */
+export type DType = 'float64' | 'float32' | 'int32' | 'bool';
 export type FloatDType = 'float64' | 'float32';
 
-export type TypedArray = Float64Array | Float32Array | Int32Array;
+/** Storage: bool tensors keep 0 or 1 in a Uint8Array. */
+export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 export function isDType(d: unknown): d is DType {
-  return d === 'float64' || d === 'float32' || d === 'int32';
+  return d === 'float64' || d === 'float32' || d === 'int32' || d === 'bool';
 }
 
 export function isFloat(d: DType): d is FloatDType {
-  return d !== 'int32';
+  return d === 'float64' || d === 'float32';
 }
 
 // Mid-size arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
@@ -69,12 +73,13 @@ export function allocate(dtype: DType, size: number): TypedArray {
   // The last guard (ops check their result shapes first, with a better message): beyond int32 indices
   // an array would be allocated lazily and then exhaust memory while filled.
   if (size > MAX_ELEMENTS) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements; a tensor holds at most 2**31 - 1`);
-  const bytes = dtype === 'float64' ? 8 * size : 4 * size;
+  const bytes = dtype === 'float64' ? 8 * size : dtype === 'bool' ? size : 4 * size;
   if (bytes > ON_HEAP_BYTES && bytes <= SMALL_BYTES) {
     const [buffer, offset] = small(bytes);
     return dtype === 'float64' ? new Float64Array(buffer, offset, size)
       : dtype === 'float32' ? new Float32Array(buffer, offset, size)
-      : new Int32Array(buffer, offset, size);
+      : dtype === 'int32' ? new Int32Array(buffer, offset, size)
+      : new Uint8Array(buffer, offset, size);
   }
   try {
     switch (dtype) {
@@ -84,6 +89,8 @@ export function allocate(dtype: DType, size: number): TypedArray {
         return new Float32Array(size);
       case 'int32':
         return new Int32Array(size);
+      case 'bool':
+        return new Uint8Array(size);
     }
   } catch (e) {
     if (e instanceof RangeError) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements (${e.message})`);
@@ -94,19 +101,37 @@ export function allocate(dtype: DType, size: number): TypedArray {
 export function dtypeOf(data: TypedArray): DType {
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Uint8Array) return 'bool';
   return 'int32';
 }
 
 /**
- * numpy's promotion for the types we have: float32 with float64 is float64;
- * int32 with float32 is float64 (float32 cannot hold every int32); equal types stay.
+ * Copies numbers into `out`; into bool storage as numpy's `bool(v)`: 1 for any nonzero value, NaN included.
+ * (A plain `set` would store 2 or 256 as themselves, modulo 256.)
+ */
+export function copyInto(out: TypedArray, src: ArrayLike<number>): void {
+  if (out instanceof Uint8Array) {
+    for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+  } else {
+    out.set(src);
+  }
+}
+
+/**
+ * numpy's promotion for the types we have: bool with anything is the other type;
+ * float32 with float64 is float64; int32 with float32 is float64 (float32 cannot hold
+ * every int32); equal types stay.
  */
 export function promote(a: DType, b: DType): DType {
-  if (a === b) return a;
+  if (a === b || b === 'bool') return a;
+  if (a === 'bool') return b;
   return 'float64';
 }
 
-/** The dtype of a result that must be floating (exp, div, mean…): int32 becomes float64. */
+/**
+ * The dtype of a result that must be floating (exp, div, mean…): int32 and bool become float64.
+ * NOTE: numpy gives float16 for bool there (exp of a bool array); we have no float16.
+ */
 export function floatOf(d: DType): FloatDType {
-  return d === 'int32' ? 'float64' : d;
+  return d === 'float32' ? 'float32' : 'float64';
 }

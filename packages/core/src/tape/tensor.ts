@@ -6,7 +6,7 @@
 import {
   TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, moveVersion, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
-import { allocate, dtypeOf, fromSlab, slabSized, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, copyInto, dtypeOf, fromSlab, slabSized, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from '../numpy/print.js';
 import { checkShape, sameShape, sizeOf, type Shape } from './shapes.js';
@@ -16,6 +16,11 @@ import * as act from '../ops/activation.js';
 import * as red from '../ops/reduce.js';
 import * as shp from '../ops/shape.js';
 import * as mm from '../ops/matmul.js';
+import * as idx from '../ops/indexing.js';
+import * as arr from '../ops/arrange.js';
+import * as srt from '../ops/sort.js';
+import * as ein from '../ops/einsum.js';
+import * as cls from '../ops/close.js';
 
 /** Nested arrays of numbers, any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -60,8 +65,11 @@ export class Tensor {
   constructor(data: TypedArray, shape: Shape, trusted?: typeof TRUSTED) {
     // Ops build their outputs from arrays and shapes they made themselves: only user calls are checked.
     if (trusted !== TRUSTED) {
-      if (!isStorage(data)) throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array or Int32Array, got ${show(data)}`);
+      if (!isStorage(data) && !(data instanceof Uint8Array)) {
+        throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array, Int32Array or Uint8Array (bool), got ${show(data)}`);
+      }
       shape = checkShape('Tensor', shape);
+      if (data instanceof Uint8Array) checkBoolStorage(data);
       if (sizeOf(shape) !== data.length) {
         throw new ValueError(`Tensor: shape ${fmt(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`);
       }
@@ -155,7 +163,7 @@ export class Tensor {
   }
   set requiresGrad(on: boolean) {
     if (on && !isFloat(this.dtype)) {
-      throw new DTypeError(`requiresGrad: only float32 and float64 tensors can require grad, this one is ${this.dtype}`);
+      throw new DTypeError(`requiresGrad: only float32 and float64 tensors can require grad, this one is ${this.dtype} of shape ${fmt(this.shape)}`);
     }
     if (!on && this.node !== null) {
       throw new ValueError(`requiresGrad: cannot turn off grad on a tensor made by '${this.node.op}'; use detach()`);
@@ -225,13 +233,18 @@ export class Tensor {
       if (!sameShape(result.shape, this.shape)) {
         throw new ShapeError(`${op}: the result has shape ${fmt(result.shape)}, which does not fit in place into ${fmt(this.shape)}`);
       }
+      // As numpy's casting='same_kind': numbers do not go into bool storage (it would hold 2 or 255).
+      if (this.dtype === 'bool' && result.dtype !== 'bool') {
+        throw new DTypeError(`${op}: the result is ${result.dtype}, which cannot be stored in place into a bool tensor of shape ${fmt(this.shape)}`);
+      }
       this._data.set(result._data as ArrayLike<number>);
     });
   }
   /** Sets every element to `value`, in place. @example w.fill_(0); */
-  fill_(value: number): this {
-    if (typeof value !== 'number') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
-    return this.writeInPlace('fill_', () => this._data.fill(value));
+  fill_(value: number | boolean): this {
+    if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
+    const v = this.dtype === 'bool' ? (Number(value) !== 0 ? 1 : 0) : Number(value); // NaN fills a bool tensor with True, as numpy
+    return this.writeInPlace('fill_', () => this._data.fill(v));
   }
   /** Sets every element to 0, in place. @example w.zero_(); */
   zero_(): this {
@@ -260,9 +273,10 @@ export class Tensor {
 
 
   // ---- conversion ----
-  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`. */
+  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`; a bool tensor gives booleans. */
   toArray(): NestedArray {
-    const { _data: data, shape } = this;
+    const { shape } = this;
+    const data: ArrayLike<number | boolean> = this.dtype === 'bool' ? Array.from(this._data, (v) => v !== 0) : this._data;
     if (shape.length === 0) return data[0]!;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = shape[dim]!;
@@ -275,7 +289,7 @@ export class Tensor {
     };
     return build(0, 0, data.length);
   }
-  /** The value of a one-element tensor as a number. */
+  /** The value of a one-element tensor as a number (a bool tensor gives 1 or 0; `toArray` gives true or false). */
   item(): number {
     if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
     return this._data[0]!;
@@ -297,7 +311,7 @@ export class Tensor {
   detach(): Tensor {
     return Tensor._view(this, this.shape);
   }
-  /** A copy in another dtype (differentiable between float dtypes). */
+  /** A copy in another dtype (differentiable between float dtypes); to bool: true where nonzero (NaN included). */
   astype(dtype: DType): Tensor {
     return shp.astype(this, dtype);
   }
@@ -336,6 +350,48 @@ export class Tensor {
   le(y: TensorLike): Tensor { return ew.le(this, y); }
   gt(y: TensorLike): Tensor { return ew.gt(this, y); }
   ge(y: TensorLike): Tensor { return ew.ge(this, y); }
+  /**
+   * True where both are nonzero (bool, no gradient).
+   * @example
+   *   tensor([true, false]).logicalAnd(true); // [ True False]
+   */
+  logicalAnd(y: TensorLike): Tensor { return ew.logicalAnd(this, y); }
+  /**
+   * True where either is nonzero (bool, no gradient).
+   * @example
+   *   x.lt(0).logicalOr(x.isNaN()); // negative or NaN
+   */
+  logicalOr(y: TensorLike): Tensor { return ew.logicalOr(this, y); }
+  /**
+   * True where exactly one is nonzero (bool, no gradient).
+   * @example
+   *   tensor([true, true]).logicalXor(tensor([true, false])); // [False  True]
+   */
+  logicalXor(y: TensorLike): Tensor { return ew.logicalXor(this, y); }
+  /**
+   * True where this is zero (bool, no gradient).
+   * @example
+   *   tensor([true, false]).logicalNot(); // [False  True]
+   */
+  logicalNot(): Tensor { return ew.logicalNot(this); }
+  /**
+   * True where an element is NaN (bool).
+   * @example
+   *   tensor([1, NaN]).isNaN(); // [False  True]
+   */
+  isNaN(): Tensor { return ew.isNaN(this); }
+  /**
+   * True where an element is neither NaN nor ±Infinity (bool).
+   * @example
+   *   tensor([1, Infinity]).isFinite(); // [ True False]
+   */
+  isFinite(): Tensor { return ew.isFinite(this); }
+  /**
+   * True where an element is ±Infinity (bool).
+   * @example
+   *   tensor([1, -Infinity]).isInf(); // [False  True]
+   */
+  isInf(): Tensor { return ew.isInf(this); }
 
   // ---- activation ----
   tanh(): Tensor { return act.tanh(this); }
@@ -375,12 +431,83 @@ export class Tensor {
     return shp.slice(this, axis, start, end, step);
   }
   takeAlongAxis(indices: TensorLike, axis: number): Tensor { return shp.takeAlongAxis(this, indices, axis); }
+  /** Joins this tensor and `others` along `axis`. @example a.concat([b], 0); // concat([a, b], 0) */
+  concat(others: TensorLike | readonly TensorLike[], axis = 0): Tensor { return shp.concat([this, ...listOf(others)], axis); }
+  /** Stacks this tensor and `others` along a new `axis`. @example a.stack([b]); // stack([a, b]) */
+  stack(others: TensorLike | readonly TensorLike[], axis = 0): Tensor { return shp.stack([this, ...listOf(others)], axis); }
+  /** Repeated along each axis (numpy's `tile`). @example tensor([1, 2]).tile(2); // [1, 2, 1, 2] */
+  tile(reps: number | readonly number[]): Tensor { return arr.tile(this, reps); }
+  /** Each element or slice repeated (numpy's `repeat`). @example tensor([1, 2]).repeat(2); // [1, 1, 2, 2] */
+  repeat(repeats: number | readonly number[], axis?: number | null): Tensor { return arr.repeat(this, repeats, axis); }
+  /** Padded (numpy's `pad`: 'constant', 'reflect', 'edge'). @example tensor([1, 2]).pad(1); // [0, 1, 2, 0] */
+  pad(padWidth: number | readonly number[] | readonly (readonly number[])[], options?: arr.PadOptions): Tensor { return arr.pad(this, padWidth, options); }
+  /** Cut into parts along `axis` (numpy's `split`). @example arange(6).split(3); // three tensors of 2 */
+  split(indicesOrSections: number | readonly number[], axis = 0): Tensor[] { return arr.split(this, indicesOrSections, axis); }
+  /** The slices along `axis`, that axis removed. @example x.unstack(); // x's rows */
+  unstack(axis = 0): Tensor[] { return arr.unstack(this, axis); }
+  /** Reversed along `axis` (every axis when omitted). @example tensor([1, 2, 3]).flip(); // [3, 2, 1] */
+  flip(axis?: Axis | null): Tensor { return arr.flip(this, axis); }
+  /** Rolled by `shift` along `axis` (numpy's `roll`). @example tensor([1, 2, 3]).roll(1); // [3, 1, 2] */
+  roll(shift: number | readonly number[], axis?: Axis | null): Tensor { return arr.roll(this, shift, axis); }
+  /** Axes a and b exchanged. @example ones([2, 3, 4]).swapaxes(0, 2); // shape [4, 3, 2] */
+  swapaxes(a: number, b: number): Tensor { return arr.swapaxes(this, a, b); }
+  /** Axes moved to new positions (numpy's `moveaxis`). @example ones([2, 3, 4]).moveaxis(0, -1); // shape [3, 4, 2] */
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor { return arr.moveaxis(this, source, destination); }
+  /** The lower triangle (on and below diagonal k). @example ones([2, 2]).tril(); // [[1, 0], [1, 1]] */
+  tril(k = 0): Tensor { return arr.tril(this, k); }
+  /** The upper triangle (on and above diagonal k). @example ones([2, 2]).triu(); // [[1, 1], [0, 1]] */
+  triu(k = 0): Tensor { return arr.triu(this, k); }
+  /** numpy's `diag`: 1-d to a diagonal matrix, 2-d to its diagonal. @example tensor([[1, 2], [3, 4]]).diag(); // [1, 4] */
+  diag(k = 0): Tensor { return arr.diag(this, k); }
+  /** The sum of diagonal k of a matrix. @example tensor([[1, 2], [3, 4]]).trace(); // 5 */
+  trace(k = 0): Tensor { return arr.trace(this, k); }
+  /** The outer product with y (both flattened). @example tensor([1, 2]).outer(tensor([3, 4])); // [[3, 4], [6, 8]] */
+  outer(y: TensorLike): Tensor { return arr.outer(this, y); }
+
+  // ---- indexing ----
+  /** Slices along `axis` (numpy's `take`; flattened when omitted). @example x.take([2, 0], 0); // rows 2 and 0 */
+  take(indices: TensorLike, axis?: number | null): Tensor { return idx.take(this, indices, axis); }
+  /** A copy with `source`'s slices added at `indices` along `axis`. @example zeros([3]).indexAdd(0, [0, 0], tensor([1, 2])); // [3, 0, 0] */
+  indexAdd(axis: number, indices: TensorLike, source: TensorLike): Tensor { return idx.indexAdd(this, axis, indices, source); }
+  /** A copy with `values` written at `indices` along `axis`. @example zeros([1, 3]).putAlongAxis(tensor([[1]]), 5, 1); // [[0, 5, 0]] */
+  putAlongAxis(indices: TensorLike, values: TensorLike, axis: number): Tensor { return idx.putAlongAxis(this, indices, values, axis); }
+  /** `value` where the mask is nonzero. @example tensor([1, 2]).maskedFill(tensor([0, 1]), 0); // [1, 0] */
+  maskedFill(mask: TensorLike, value: number): Tensor { return idx.maskedFill(this, mask, value); }
+  /** The positions of nonzero elements, [count, ndim] int32. @example tensor([0, 3, 4]).nonzero(); // [[1], [2]] */
+  nonzero(): Tensor { return idx.nonzero(this); }
+  /** numpy's `x[mask]`. @example tensor([1, 2, 3]).booleanMask(tensor([1, 0, 1])); // [1, 3] */
+  booleanMask(mask: TensorLike): Tensor { return idx.booleanMask(this, mask); }
+
+  // ---- sorting ----
+  /** Sorted along `axis`, stable. @example tensor([3, 1, 2]).sort(); // [1, 2, 3] */
+  sort(axis = -1, options?: srt.SortOptions): Tensor { return srt.sort(this, axis, options); }
+  /** The indices that sort along `axis` (int32). @example tensor([3, 1, 2]).argsort(); // [1, 2, 0] */
+  argsort(axis = -1, options?: srt.SortOptions): Tensor { return srt.argsort(this, axis, options); }
+  /** The k largest (or smallest) values and their indices. @example tensor([1, 5, 3]).topk(1).values; // [5] */
+  topk(k: number, axis = -1, options?: srt.TopkOptions): { values: Tensor; indices: Tensor } { return srt.topk(this, k, axis, options); }
+
+  // ---- einsum, closeness ----
+  /** einsum with this tensor as the first operand. @example a.einsum('ij,jk->ik', b); // a.matmul(b) */
+  einsum(subscripts: string, ...others: TensorLike[]): Tensor { return ein.einsum(subscripts, this, ...others); }
+  /** numpy's `isclose` (bool, true where close). @example tensor([1]).isclose(tensor([1 + 1e-9])); // [true] */
+  isclose(y: TensorLike, options?: cls.CloseOptions): Tensor { return cls.isclose(this, y, options); }
+  /** numpy's `allclose`. @example tensor([1]).allclose(tensor([1 + 1e-9])); // true */
+  allclose(y: TensorLike, options?: cls.CloseOptions): boolean { return cls.allclose(this, y, options); }
+}
+
+/** A method's `others`: one tensor-like or an array of them. */
+function listOf(others: TensorLike | readonly TensorLike[]): readonly TensorLike[] {
+  return Array.isArray(others) && (others.length === 0 || !isNumberRow(others)) ? (others as readonly TensorLike[]) : [others as TensorLike];
+}
+/** A flat array of numbers is one tensor's data, not a list of tensors. */
+function isNumberRow(v: readonly unknown[]): boolean {
+  return v.every((e) => typeof e === 'number' || typeof e === 'boolean');
 }
 
 // ---------------------------------------------------------------------------
 // Creation from user data
 
-function isStorage(data: unknown): data is TypedArray {
+function isStorage(data: unknown): data is Float64Array | Float32Array | Int32Array {
   return data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array;
 }
 
@@ -399,12 +526,31 @@ function inferShape(op: string, data: NestedArray): number[] {
   return shape;
 }
 
+/** A user's Uint8Array as bool storage: it must hold only 0 and 1. */
+function checkBoolStorage(data: Uint8Array): void {
+  const bad = data.findIndex((v) => v > 1);
+  if (bad >= 0) throw new ValueError(`Tensor: a Uint8Array is bool storage and must hold only 0 and 1, found ${data[bad]} at flat index ${bad}`);
+}
+
+/** The first number or boolean in nested arrays (undefined when there is none): booleans alone make a bool tensor. */
+function firstLeaf(data: NestedArray): NestedArray | undefined {
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    if (cur.length === 0) return undefined;
+    cur = cur[0] as NestedArray;
+  }
+  return cur;
+}
+
 /** False for NaN, ±∞ and numbers that an Int32Array would wrap around. */
 function inInt32Range(v: number): boolean {
   return v >= -0x80000000 && v < 0x80000000;
 }
 
-function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArray): void {
+/** Thrown by fillFlat when booleans are followed by a number: the data is then read again as float64. */
+const MIXED = new Error('mixed booleans and numbers');
+
+function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArray, onlyBooleans = false): void {
   let k = 0;
   const visit = (v: NestedArray, dim: number): void => {
     if (dim === shape.length) {
@@ -412,6 +558,11 @@ function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArra
       const num = typeof v === 'boolean' ? (v ? 1 : 0) : v;
       if (typeof num !== 'number') {
         throw new ValueError(`${op}: data must be numbers, found ${v === null ? 'null' : typeof v} (${show(v)})`);
+      }
+      if (out instanceof Uint8Array) {
+        if (onlyBooleans && typeof v !== 'boolean') throw MIXED;
+        out[k++] = num !== 0 ? 1 : 0; // numpy's bool(v): NaN is True
+        return;
       }
       // NOTE: as numpy, NaN, ±∞ and values beyond int32 are refused rather than wrapped silently.
       if (out instanceof Int32Array && !inInt32Range(num)) throw new ValueError(`${op}: ${num} cannot be stored as int32`);
@@ -430,7 +581,7 @@ function fillFlat(op: string, data: NestedArray, shape: number[], out: TypedArra
 
 function checkDType(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${show(dtype)}; use 'float64', 'float32' or 'int32'`);
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${show(dtype)}; use 'float64', 'float32', 'int32' or 'bool'`);
   return dtype;
 }
 
@@ -442,21 +593,32 @@ export function checkOptions(op: string, options: unknown): { dtype: DType | und
   return { dtype: checkDType(op, dtype), requiresGrad: Boolean(requiresGrad) };
 }
 
-/** A copy of a typed array (any numeric kind) as `dtype`, or of its own kind when `dtype` is not given. */
+/**
+ * A copy of a typed array (any numeric kind) as `dtype`, or of its own kind when `dtype` is not given.
+ * NOTE: a bare Uint8Array is bytes (image pixels, say), not bool: it becomes float64 like other typed arrays.
+ */
 function fromTypedArray(op: string, data: ArrayBufferView, dtype: DType | undefined): TypedArray {
   if (data instanceof DataView || data instanceof BigInt64Array || data instanceof BigUint64Array) {
     throw new ArgumentError(`${op}: data must be numbers; a ${data.constructor.name} is not supported`);
   }
   const src = data as unknown as ArrayLike<number>;
   const arr = allocate(dtype ?? (isStorage(data) ? dtypeOf(data) : 'float64'), src.length);
-  arr.set(src);
+  copyInto(arr, src);
   return arr;
 }
 
-function fromNested(op: string, data: NestedArray, dtype: DType, shape: readonly number[] | undefined): Tensor {
+function fromNested(op: string, data: NestedArray, given: DType | undefined, shape: readonly number[] | undefined): Tensor {
   const inferred = inferShape(op, data);
-  const arr = allocate(dtype, sizeOf(inferred));
-  fillFlat(op, data, inferred, arr);
+  // Without a dtype: bool when the data are booleans only (numpy's rule), float64 otherwise.
+  const onlyBooleans = given === undefined && typeof firstLeaf(data) === 'boolean';
+  let arr = allocate(given ?? (onlyBooleans ? 'bool' : 'float64'), sizeOf(inferred));
+  try {
+    fillFlat(op, data, inferred, arr, onlyBooleans);
+  } catch (e) {
+    if (e !== MIXED) throw e;
+    arr = allocate('float64', sizeOf(inferred));
+    fillFlat(op, data, inferred, arr);
+  }
   // NOTE: a given shape may only re-read flat data (or a number); nested data keeps its own shape.
   if (shape !== undefined && inferred.length > 1 && fmt(shape) !== fmt(inferred)) {
     throw new ValueError(`${op}: shape ${fmt(shape)} does not match the data's shape ${fmt(inferred)}`);
@@ -483,12 +645,12 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
   if (isTensor(data)) {
-    out = withShape(op, fromTypedArray(op, data._data, dtype), shape ?? data.shape);
+    out = withShape(op, fromTypedArray(op, data._data, dtype ?? data.dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
     out = withShape(op, arr, shape ?? [arr.length]);
   } else if (typeof data === 'number' || typeof data === 'boolean' || Array.isArray(data)) {
-    out = fromNested(op, data as NestedArray, dtype ?? 'float64', shape);
+    out = fromNested(op, data as NestedArray, dtype, shape);
   } else {
     throw new ArgumentError(
       `${op}: data must be a number, nested arrays, a typed array or a Tensor, got ${data === null ? 'null' : typeof data}`,
@@ -500,14 +662,22 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
 
 /**
  * @internal Turns an op's argument into a tensor. A plain number takes the dtype of the
- * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32.
+ * tensor it meets (numpy's weak scalars: float32 stays float32); an integer meeting int32 stays int32;
+ * meeting bool, an integer is int32 and a fraction float64 (`true + 1.5` is 2.5). A plain
+ * boolean is a bool tensor, which promotes to whatever it meets.
  */
 export function asTensor(v: TensorLike, like?: DType): Tensor {
   if (isTensor(v)) return v;
-  if (typeof v === 'number' || typeof v === 'boolean') {
-    const num = Number(v);
+  if (typeof v === 'boolean') {
+    const arr = allocate('bool', 1);
+    arr[0] = v ? 1 : 0;
+    return new Tensor(arr, []);
+  }
+  if (typeof v === 'number') {
+    const num = v;
     const wholeInt32 = Number.isInteger(num) && inInt32Range(num);
-    const dtype: DType = like === undefined || (like === 'int32' && !wholeInt32) ? 'float64' : like;
+    const dtype: DType = like === undefined || (like === 'int32' && !wholeInt32) ? 'float64'
+      : like === 'bool' ? (wholeInt32 ? 'int32' : 'float64') : like;
     const arr = allocate(dtype, 1);
     arr[0] = num;
     return new Tensor(arr, []);
