@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { NUMPY_SCRIPT, PYTHON, lastLine, withoutOpenblasVars } from './src/contenders/numpy.js';
 import { changedFiles, machineFacts, sourceState, type MachineFacts } from './src/machine.js';
 import {
-  BUDGETS, DEEP_CHAIN, MATMUL_SIZES, METRICS, MNIST, ONLINE, TAPE_CHAIN, TAPE_WIDTH,
+  BUDGETS, CONV, DEEP_CHAIN, MATMUL_SIZES, METRICS, MNIST, ONLINE, TAPE_CHAIN, TAPE_WIDTH,
   type ChildConfig, type ChildReport, type ContenderId,
 } from './src/protocol.js';
 import { evaluateTargets, formatNumber, renderMarkdown, summarize, type Summary } from './src/report.js';
@@ -73,6 +73,7 @@ function childConfig(contender: ContenderId, round: number, quick: boolean): Chi
     numericalSubset: quick ? 'b2' : 'b1',
     mnist: MNIST,
     online: ONLINE,
+    conv: CONV,
     tapeChain: TAPE_CHAIN,
     tapeWidth: TAPE_WIDTH,
   };

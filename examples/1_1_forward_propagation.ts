@@ -1,6 +1,7 @@
 /**
  * The course's forward-propagation notebook (1_1_forward_propagation), rebuilt on tapegrad:
- * every network of it, printed as the course's print_vec prints.
+ * every network of it, printed as the course's print_vec prints, then an extra section of
+ * networks with random weights.
  *
  *   npx tsx --conditions=@tapegrad/source examples/1_1_forward_propagation.ts [--seed N] [--quiet]
  *
@@ -35,10 +36,15 @@ export interface ForwardResult {
   singleUnit: NetworkResult;
   singleLayer: NetworkResult;
   threeLayer: NetworkResult;
-  deep: NetworkResult;
+  /** The notebook's three output layers, with its fixed weights: 2-3-4 softmax, 2-3-2 identity, 2-3-1 sigmoid. */
   multiClass: NetworkResult;
   regression: NetworkResult;
   binary: NetworkResult;
+  /** An extra section, not the notebook's: the same kinds of network with random weights (np.random.rand). */
+  deep: NetworkResult;
+  randomMultiClass: NetworkResult;
+  randomRegression: NetworkResult;
+  randomBinary: NetworkResult;
 }
 
 export type ForwardOptions = CommonOptions;
@@ -132,9 +138,9 @@ function threeLayer(p: Printer): NetworkResult {
   return forward(p, layers, x);
 }
 
-/** The same three layers as 3-10-5-4 with random weights (the notebook's "try this"). */
+/** The same three layers as 3-10-5-4 with random weights (the extra section). */
 function deep(p: Printer, g: Generator): NetworkResult {
-  heading(p, '順伝播(3層・複数ユニット) 3-10-5-4 (three layers, random weights)');
+  heading(p, '順伝播(3層・複数ユニット) 3-10-5-4 (extra: three layers, random weights, not in the notebook)');
   const x = tensor([1, 2, 3]);
   p.vec('入力 (input x)', x);
   const layers = randomNetwork(p, g, [3, 10, 5, 4], [course.relu, course.relu, identity]);
@@ -146,18 +152,34 @@ interface Task {
   title: string;
   sizes: number[];
   x: number[];
+  /** The teacher signal; integers unless `dFloat` (the course's regression writes np.array([2., 4.])). */
   d: number[];
+  dFloat?: boolean;
   output: Activation;
   errorLabel: string;
   error: (d: Tensor, y: Tensor) => Tensor;
 }
 
-function runTask(p: Printer, g: Generator, task: Task): NetworkResult {
-  heading(p, `${task.title} ${task.sizes.join('-')}`);
+/** The notebook's fixed weights (x = [1., 2.] and the hidden layer are the same for all three). */
+interface Fixed {
+  W2: number[][];
+  b2: number[];
+}
+const FIXED_W1 = [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]];
+const FIXED_B1 = [0.1, 0.2, 0.3];
+
+/** Runs one task: with the notebook's fixed weights, or (the extra section) with random ones drawn from `g`. */
+function runTask(p: Printer, task: Task, weights: Generator | Fixed): NetworkResult {
+  const random = weights instanceof Generator;
+  heading(p, `${task.title} ${task.sizes.join('-')}${random ? ' (extra: random weights, not in the notebook)' : ''}`);
   const x = tensor(task.x);
-  const d = tensor(task.d, { dtype: 'int32' }); // the course's d = np.array([0, 0, 0, 1, 0, 0]) holds integers
+  // The course's d = np.array([0, 0, 0, 1]) holds integers, its regression's np.array([2., 4.]) floats.
+  const d = tensor(task.d, { dtype: task.dFloat ? 'float64' : 'int32' });
   const hidden = task.sizes.slice(2).map(() => course.relu);
-  const layers = randomNetwork(p, g, task.sizes, [...hidden, task.output]);
+  const activations = [...hidden, task.output];
+  const layers = random
+    ? randomNetwork(p, weights, task.sizes, activations)
+    : initNetwork(p, [tensor(FIXED_W1), tensor(weights.W2)], [tensor(FIXED_B1), tensor(weights.b2)], activations);
   const result = forward(p, layers, x);
   const y = tensor(result.y);
   const loss = task.error(d, y);
@@ -166,42 +188,53 @@ function runTask(p: Printer, g: Generator, task: Task): NetworkResult {
   return { ...result, loss: loss.item() };
 }
 
+/** The notebook's three networks: its fixed weights for the output layer. */
+const FIXED = {
+  multiClass: { W2: [[0.1, 0.4, 0.7, 1.0], [0.2, 0.5, 0.8, 1.1], [0.3, 0.6, 0.9, 1.2]], b2: [0.1, 0.2, 0.3, 0.4] },
+  regression: { W2: [[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]], b2: [0.1, 0.2] },
+  binary: { W2: [[0.2], [0.4], [0.6]], b2: [0.1] },
+} satisfies Record<string, Fixed>;
+
+const multiClass = {
+  title: '多クラス分類 (multi-class classification: softmax, cross entropy)',
+  output: course.softmax,
+  errorLabel: '交差エントロピー誤差 (cross-entropy error)',
+  error: course.crossEntropyError,
+};
+const regression = {
+  title: '回帰 (regression: identity, squared error)',
+  dFloat: true,
+  output: identity,
+  errorLabel: '二乗誤差 (squared error)',
+  error: course.meanSquaredError,
+};
+const binary = {
+  title: '2値分類 (binary classification: sigmoid, cross entropy)',
+  output: course.sigmoid,
+  errorLabel: '交差エントロピー誤差 (cross-entropy error)',
+  error: course.crossEntropyError,
+};
+
+/** The notebook's networks: x = [1., 2.], 2-3 ReLU hidden layer with the weights of the three-layer section. */
+const NOTEBOOK_TASKS = {
+  multiClass: { ...multiClass, sizes: [2, 3, 4], x: [1, 2], d: [0, 0, 0, 1] },
+  regression: { ...regression, sizes: [2, 3, 2], x: [1, 2], d: [2, 4] },
+  binary: { ...binary, sizes: [2, 3, 1], x: [1, 2], d: [1] },
+} satisfies Record<string, Task>;
+
+/** The extra section: larger networks of the same kinds with random weights. */
 const TASKS = {
-  multiClass: {
-    title: '多クラス分類 (multi-class classification: softmax, cross entropy)',
-    sizes: [3, 50, 6],
-    x: [1, 2, 3],
-    d: [0, 0, 0, 1, 0, 0],
-    output: course.softmax,
-    errorLabel: '交差エントロピー誤差 (cross-entropy error)',
-    error: course.crossEntropyError,
-  },
-  regression: {
-    title: '回帰 (regression: identity, squared error)',
-    sizes: [3, 50, 2],
-    x: [1, 2, 3],
-    d: [2, 4],
-    output: identity,
-    errorLabel: '二乗誤差 (squared error)',
-    error: course.meanSquaredError,
-  },
-  binary: {
-    title: '2値分類 (binary classification: sigmoid, cross entropy)',
-    sizes: [5, 10, 20, 1],
-    x: [1, 2, 3, 4, 5],
-    d: [1],
-    output: course.sigmoid,
-    // NOTE: the course's cross_entropy_error adds 1e-7 inside the log: with y = 1 exactly it prints −1e-7.
-    errorLabel: '交差エントロピー誤差 (cross-entropy error)',
-    error: course.crossEntropyError,
-  },
+  multiClass: { ...multiClass, sizes: [3, 50, 6], x: [1, 2, 3], d: [0, 0, 0, 1, 0, 0] },
+  regression: { ...regression, sizes: [3, 50, 2], x: [1, 2, 3], d: [2, 4] },
+  // NOTE: the course's cross_entropy_error adds 1e-7 inside the log: with y = 1 exactly it prints −1e-7.
+  binary: { ...binary, sizes: [5, 10, 20, 1], x: [1, 2, 3, 4, 5], d: [1] },
 } satisfies Record<string, Task>;
 
 /**
- * Runs every network of the notebook; returns their total inputs, outputs and errors.
+ * Runs every network of the notebook, then the extra random-weight ones; returns their total inputs, outputs and errors.
  * @example
  *   const { threeLayer } = main({ quiet: true });
- *   threeLayer.y; // [1.82, 2.816] (numpy's numbers)
+ *   threeLayer.y; // [1.56, 3.222] (numpy's numbers)
  */
 export function main(options: ForwardOptions = {}): ForwardResult {
   const p = new Printer(options.quiet, options.print);
@@ -210,10 +243,14 @@ export function main(options: ForwardOptions = {}): ForwardResult {
     singleUnit: singleUnit(p),
     singleLayer: singleLayer(p),
     threeLayer: threeLayer(p),
+    multiClass: runTask(p, NOTEBOOK_TASKS.multiClass, FIXED.multiClass),
+    regression: runTask(p, NOTEBOOK_TASKS.regression, FIXED.regression),
+    binary: runTask(p, NOTEBOOK_TASKS.binary, FIXED.binary),
+    // The extra section draws from g in this order: a seed's numbers depend on it.
     deep: deep(p, g),
-    multiClass: runTask(p, g, TASKS.multiClass),
-    regression: runTask(p, g, TASKS.regression),
-    binary: runTask(p, g, TASKS.binary),
+    randomMultiClass: runTask(p, TASKS.multiClass, g),
+    randomRegression: runTask(p, TASKS.regression, g),
+    randomBinary: runTask(p, TASKS.binary, g),
   };
   for (const [name, r] of Object.entries(result)) {
     const error = r.loss === undefined ? '' : `, E = ${tensor(r.loss).toString()}`;
@@ -224,7 +261,7 @@ export function main(options: ForwardOptions = {}): ForwardResult {
 
 const CLI: CliSpec = {
   name: '1_1_forward_propagation.ts',
-  summary: 'The course\'s forward-propagation networks: one unit, one layer, three layers, multi-class, regression, binary.',
+  summary: 'The course\'s forward-propagation networks: one unit, one layer, three layers, multi-class, regression, binary; then random-weight ones.',
   flags: {},
 };
 

@@ -4,13 +4,13 @@
  * drawn from a data set of 100,000, one update each (online learning).
  *
  *   npx tsx --conditions=@tapegrad/source examples/1_3_stochastic_gradient_descent.ts \
- *     [--activation relu|sigmoid] [--inputs 0..1] [--batch 1] [--steps 1000] [--lr 0.07] [--seed N] [--quiet]
+ *     [--activation relu|sigmoid] [--inputs 0..1] [--batch 1] [--steps 1000] [--lr 0.07] [--as-shipped] [--seed N] [--quiet]
  *
  * It draws its random numbers in the course's order (data set, weights, then the samples),
  * so with a seed it follows `np.random.seed(seed)` and the notebook.
  */
 import { join } from 'node:path';
-import { ArgumentError, Generator, tensor, type Tensor } from '@tapegrad/core';
+import { ArgumentError, Generator, noGrad, tensor, type Tensor } from '@tapegrad/core';
 import { Linear, course } from '@tapegrad/nn';
 import { SGD, sampleBatch } from '@tapegrad/optim';
 import { DEFAULT_OUT_DIR, DEFAULT_SEED, choiceFlag, integerFlag, positiveFlag, runIfMain, type CliSpec, type CommonOptions } from './lib/cli.js';
@@ -33,6 +33,11 @@ export interface SgdOptions extends CommonOptions {
   dataSetSize?: number;
   /** Write the SVG plot (default true). */
   plot?: boolean;
+  /**
+   * Train with the notebook's hand-written backward exactly as shipped, `d_sigmoid(z1)` in delta1
+   * (the course's "try this" line is active), instead of the tape's gradient. Online learning only.
+   */
+  asShipped?: boolean;
 }
 
 export interface SgdResult {
@@ -41,7 +46,11 @@ export interface SgdResult {
   /** The step whose loss or gradient was no longer finite (training stopped there), or null. */
   divergedAt: number | null;
   finalLoss: number;
+  /** How many steps each of the two means below is taken over: 100, or half the steps made when fewer than 200 were. */
+  window: number;
+  /** The mean loss of the first `window` steps (the first 100 normally). */
   first100Mean: number;
+  /** The mean loss of the last `window` steps. */
   last100Mean: number;
   /** The network's output for x = [0.3, 0.6], where f(x) = 2.1. */
   check: number;
@@ -68,12 +77,45 @@ function initNetwork(g: Generator, hidden: number): [Linear, Linear] {
   ];
 }
 
+/** Fills the parameters' `.grad` for one batch and returns its loss (before the update). */
+type Backward = (xb: Tensor, db: Tensor) => Tensor;
+
+/** The tape's gradient of the course's squared error: what the notebook computes with its `d_relu` line. */
+function tapeBackward(forward: (x: Tensor) => Tensor): Backward {
+  return (xb, db) => {
+    const loss = course.meanSquaredError(db, forward(xb)); // np.mean(np.square(d - y)) / 2
+    loss.backward();
+    return loss;
+  };
+}
+
+/**
+ * The notebook's `backward` as shipped, on one sample: delta2 = d_mean_squared_error(d, y) = y − d
+ * (d is a number), and delta1 = np.dot(delta2, W2.T) * d_sigmoid(z1) — the derivative of sigmoid
+ * taken at the ReLU's output, which is not the network's gradient.
+ */
+function asShippedBackward(layer1: Linear, layer2: Linear, activation: (u: Tensor) => Tensor): Backward {
+  return (xb, db) => noGrad(() => {
+    const hidden = layer1.outFeatures;
+    const z1 = activation(layer1.forward(xb)).reshape([hidden]);
+    const y = layer2.forward(z1).reshape([]);
+    const loss = course.meanSquaredError(db.reshape([]), y);
+    const delta2 = course.dMeanSquaredError(db.reshape([]), y); // y − d
+    layer2.bias!.grad = delta2.reshape([1]); // np.sum(delta2, axis=0)
+    layer2.weight.grad = z1.mul(delta2).reshape([hidden, 1]); // np.dot(z1.T, delta2)
+    const delta1 = layer2.weight.reshape([hidden]).mul(delta2).mul(course.dSigmoid(z1)); // np.dot(delta2, W2.T) * d_sigmoid(z1)
+    layer1.bias!.grad = delta1; // np.sum(delta1[np.newaxis, :], axis=0)
+    layer1.weight.grad = xb.reshape([2, 1]).mul(delta1.reshape([1, hidden])); // np.dot(x.T, delta1)
+    return loss;
+  });
+}
+
 /**
  * The notebook's loop: draw a sample (or a minibatch), forward, backward, update; the loss of
  * each step is kept. Stops at the first step whose loss or gradient is no longer finite.
  */
 function train(
-  g: Generator, x: Tensor, d: Tensor, forward: (x: Tensor) => Tensor, params: Tensor[],
+  g: Generator, x: Tensor, d: Tensor, backward: Backward, params: Tensor[],
   { steps, batch, learningRate }: { steps: number; batch: number; learningRate: number },
 ): { losses: number[]; divergedAt: number | null } {
   const optimizer = new SGD(params, { lr: learningRate });
@@ -81,8 +123,7 @@ function train(
   for (let step = 1; step <= steps; step++) {
     const [xb, db] = sampleBatch(x, d, batch, g); // np.random.choice(data_sets, …)
     optimizer.zeroGrad();
-    const loss = course.meanSquaredError(db, forward(xb)); // np.mean(np.square(d - y)) / 2
-    loss.backward();
+    const loss = backward(xb, db);
     // Too large a step for the inputs' scale blows the weights up (numpy's run of the notebook turns to nan too).
     if (!Number.isFinite(loss.item()) || !params.every((w) => Number.isFinite(w.grad!.abs().sum().item()))) {
       return { losses, divergedAt: step };
@@ -101,8 +142,11 @@ function train(
 export async function main(options: SgdOptions = {}): Promise<SgdResult> {
   const {
     activation = 'relu', inputs = [0, 1], batch = 1, steps = 1000, learningRate = 0.07, dataSetSize = 100_000,
-    seed = DEFAULT_SEED, outDir = DEFAULT_OUT_DIR, plot = true,
+    seed = DEFAULT_SEED, outDir = DEFAULT_OUT_DIR, plot = true, asShipped = false,
   } = options;
+  if (asShipped && batch !== 1) {
+    throw new ArgumentError(`1_3_stochastic_gradient_descent: --as-shipped is the notebook's online learning (one sample per update); got --batch ${batch}`);
+  }
   const p = new Printer(options.quiet, options.print);
   const g = new Generator(seed);
   const [low, high] = inputs;
@@ -121,7 +165,9 @@ export async function main(options: SgdOptions = {}): Promise<SgdResult> {
   const hiddenActivation = activation === 'relu' ? course.relu : course.sigmoid;
   const forward = (xb: Tensor): Tensor => layer2.forward(hiddenActivation(layer1.forward(xb)));
 
-  const { losses, divergedAt } = train(g, x, d, forward, [...layer1.parameters(), ...layer2.parameters()], { steps, batch, learningRate });
+  const backward = asShipped ? asShippedBackward(layer1, layer2, hiddenActivation) : tapeBackward(forward);
+  if (asShipped) p.line('逆伝播 (backward): the notebook\'s hand-written code as shipped, delta1 = np.dot(delta2, W2.T) * d_sigmoid(z1)\n');
+  const { losses, divergedAt } = train(g, x, d, backward, [...layer1.parameters(), ...layer2.parameters()], { steps, batch, learningRate });
   const result = summarise(losses, forward(tensor([[0.3, 0.6]])).item(), divergedAt);
   p.banner('結果表示 (results)');
   if (divergedAt !== null) {
@@ -145,18 +191,25 @@ export async function main(options: SgdOptions = {}): Promise<SgdResult> {
       series: [{ name: 'loss', x: losses.map((_, i) => i), y: losses }],
     })
     : null;
-  p.result(`mean loss of the first 100 steps: ${result.first100Mean.toExponential(3)}, of the last 100: ${result.last100Mean.toExponential(3)}; final step: ${result.finalLoss.toExponential(3)}`);
+  const made = divergedAt === null ? '' : ` (${losses.length} steps made before it diverged)`;
+  p.result(
+    `mean loss of the first ${result.window} steps: ${result.first100Mean.toExponential(3)}, of the last ${result.window}: ` +
+      `${result.last100Mean.toExponential(3)}; final step: ${result.finalLoss.toExponential(3)}${made}`,
+  );
   if (plotFile !== null) p.result(`plot: ${plotFile}`);
   return { ...result, plotFile };
 }
 
 function summarise(losses: number[], check: number, divergedAt: number | null): Omit<SgdResult, 'plotFile'> {
+  // NOTE: fewer than 200 steps (a divergence) take half each, so the two means never overlap.
+  const window = Math.min(100, Math.floor(losses.length / 2));
   return {
     losses,
     divergedAt,
     finalLoss: losses.at(-1) ?? NaN,
-    first100Mean: mean(losses.slice(0, 100)),
-    last100Mean: mean(losses.slice(-100)),
+    window,
+    first100Mean: mean(losses.slice(0, window)),
+    last100Mean: mean(losses.slice(losses.length - window)),
     check,
   };
 }
@@ -181,6 +234,7 @@ const CLI: CliSpec = {
     batch: { type: 'string', arg: 'N', help: 'samples per update (default 1: online learning)' },
     steps: { type: 'string', arg: 'N', help: 'updates (default 1000)' },
     lr: { type: 'string', arg: 'RATE', help: 'learning rate (default 0.07)' },
+    'as-shipped': { type: 'boolean', help: 'train with the notebook\'s hand-written backward as shipped (d_sigmoid(z1)), not the tape' },
   },
 };
 
@@ -193,5 +247,6 @@ await runIfMain(import.meta.url, CLI, ({ common, flags }) => {
     ...(flags.batch === undefined ? {} : { batch: integerFlag(name, 'batch', flags.batch, 1) }),
     ...(flags.steps === undefined ? {} : { steps: integerFlag(name, 'steps', flags.steps, 1) }),
     ...(flags.lr === undefined ? {} : { learningRate: positiveFlag(name, 'lr', flags.lr) }),
+    ...(flags['as-shipped'] === true ? { asShipped: true } : {}),
   };
 }, main);

@@ -156,6 +156,8 @@ export async function main(options: MnistOptions = {}): Promise<MnistResult> {
   const { counts, trainAccuracies, testAccuracies } = train(p, g, network, optimizer, trainSet, test, { iterations, batchSize, evalEvery });
   const testAccuracy = testAccuracyOf(network, test);
   const seconds = (performance.now() - start) / 1000;
+  // NOTE: the notebook measures before each iteration's update; the last line of the log is the final network's.
+  if (counts.length > 0) p.line(`最終 (final, after update ${iterations}): 正答率(テスト) (test accuracy) = ${testAccuracy}`);
 
   let plotFile: string | null = null;
   if (counts.length > 0) {

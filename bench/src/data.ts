@@ -2,7 +2,7 @@
  * Seeded synthetic data shared by the JavaScript contenders, so tapegrad and tfjs train on
  * the same numbers (numpy draws its own from np.random with the same distributions).
  */
-import type { MnistProblem, OnlineProblem } from './protocol.js';
+import { convFeatures, type ConvProblem, type MnistProblem, type OnlineProblem } from './protocol.js';
 
 /** mulberry32: a small seeded generator of doubles in [0, 1). */
 export class Rng {
@@ -73,7 +73,7 @@ export function mnistData(p: MnistProblem): MnistData {
 export class Batcher {
   private readonly rng: Rng;
   readonly indices: Int32Array;
-  constructor(private readonly p: MnistProblem, seed: number) {
+  constructor(private readonly p: Pick<MnistProblem, 'batch' | 'trainSize' | 'inputs'>, seed: number) {
     this.rng = new Rng(seed);
     this.indices = new Int32Array(p.batch);
   }
@@ -93,6 +93,25 @@ export class Batcher {
     }
     return out;
   }
+}
+
+export interface ConvData {
+  /** trainSize images of side × side pixels, uniform in [0, 1). */
+  x: Float64Array;
+  labels: Int32Array;
+  /** (filters, 1, kernel, kernel), then (features, hidden), (hidden, outputs); biases zero. */
+  W1: Float64Array;
+  W2: Float64Array;
+  W3: Float64Array;
+}
+
+export function convData(p: ConvProblem): ConvData {
+  const rng = new Rng(p.seed);
+  const x = rng.fill(p.trainSize * p.side * p.side, () => rng.next());
+  const labels = new Int32Array(p.trainSize);
+  for (let i = 0; i < labels.length; i++) labels[i] = rng.int(p.outputs);
+  const gauss = (n: number) => rng.fill(n, () => p.initStd * rng.gauss());
+  return { x, labels, W1: gauss(p.filters * p.kernel * p.kernel), W2: gauss(convFeatures(p) * p.hidden), W3: gauss(p.hidden * p.outputs) };
 }
 
 export interface OnlineData {

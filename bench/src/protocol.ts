@@ -14,7 +14,8 @@ export type MetricId =
   | 'online' // (d) ms for 1,000 single-sample steps
   | 'backwardMs' // (e) ms for one forward + backward
   | 'numericalS' // (e) seconds for numericalGradient over all parameters (extrapolated)
-  | 'numericalRatio'; // (e) numericalS / backwardMs, as a ratio
+  | 'numericalRatio' // (e) numericalS / backwardMs, as a ratio
+  | 'conv'; // (f) ms per training step of the course's simple convnet
 
 export interface MetricInfo {
   title: string;
@@ -31,6 +32,11 @@ export const METRICS: Readonly<Record<MetricId, MetricInfo>> = {
   backwardMs: { title: '(e) one forward + backward of the 784-40-10 net, batch 100', unit: 'ms', better: 'lower' },
   numericalS: { title: '(e) numerical gradient of all 31,810 parameters (extrapolated)', unit: 's', better: 'lower' },
   numericalRatio: { title: '(e) numerical gradient ÷ backward', unit: '×', better: 'higher' },
+  conv: {
+    title: "(f) course's simple convnet step: conv 30×5×5, ReLU, max-pool 2×2, affine 4,320→100, ReLU, affine 100→10, batch 100 of 1×28×28, forward + backward + SGD",
+    unit: 'ms/step',
+    better: 'lower',
+  },
 };
 
 /** The course's MNIST network and training step. */
@@ -57,6 +63,32 @@ export interface OnlineProblem {
   steps: number;
   learningRate: number;
   seed: number;
+}
+
+/** The course's SimpleConvNet (2_6) and its training step, on synthetic 1×28×28 images. */
+export interface ConvProblem {
+  batch: number;
+  trainSize: number;
+  /** Image side (the input is batch × 1 × side × side). */
+  side: number;
+  filters: number;
+  kernel: number;
+  hidden: number;
+  outputs: number;
+  learningRate: number;
+  /** W ~ initStd · N(0, 1), b = 0, as the course's weight_init_std. */
+  initStd: number;
+  seed: number;
+}
+
+export const CONV: ConvProblem = {
+  batch: 100, trainSize: 1000, side: 28, filters: 30, kernel: 5, hidden: 100, outputs: 10, learningRate: 0.01, initStd: 0.01, seed: 4,
+};
+
+/** Features after the convolution and the 2×2 pooling: 30 · 12 · 12 = 4,320 for the course's sizes. */
+export function convFeatures(p: ConvProblem): number {
+  const pooled = Math.floor((p.side - p.kernel + 1) / 2);
+  return p.filters * pooled * pooled;
 }
 
 export const ONLINE: OnlineProblem = { hidden: 10, steps: 1000, learningRate: 0.07, seed: 2 };
@@ -110,6 +142,7 @@ export interface ChildConfig {
   numericalSubset: NumericalSubset;
   mnist: MnistProblem;
   online: OnlineProblem;
+  conv: ConvProblem;
   tapeChain: number;
   tapeWidth: number;
 }

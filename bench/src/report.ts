@@ -253,6 +253,7 @@ export function renderMarkdown(s: Summary): string {
     section(METRICS.deepTape.title, metricTable(s, 'deepTape', [])),
     section(METRICS.online.title, metricTable(s, 'online', [NP64])),
     section('(e) backward versus the numerical gradient, 784-40-10, batch 100', gradientTable(s)),
+    s.metrics.conv === undefined ? '' : section(METRICS.conv.title, `${metricTable(s, 'conv', [NP64, TG64])}`),
     section('Targets (numpy as the environment sets it)',
       'On the medians, as the targets are set; and on each implementation\'s best round, the estimate least disturbed by other processes.\n\n' +
       targetsTable(s.targets, s.targetsBest)),

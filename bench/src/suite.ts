@@ -3,7 +3,7 @@
  * in a child process. tapegrad and tfjs each implement `JsContender`; the runner is shared.
  */
 import {
-  DEEP_CHAIN, type Budget, type ChildConfig, type Measurement, type MnistProblem, type NumericalSubset, type OnlineProblem,
+  DEEP_CHAIN, type Budget, type ChildConfig, type ConvProblem, type Measurement, type MnistProblem, type NumericalSubset, type OnlineProblem,
 } from './protocol.js';
 import { measure } from './timing.js';
 
@@ -26,6 +26,8 @@ export interface JsContender {
   tapeChain(ops: number, width: number): () => void;
   /** (d) returns a function running the whole online SGD from the same initial weights; returns the last loss. */
   onlineSgd(p: OnlineProblem): () => number;
+  /** (f) returns a function doing one training step of the simple convnet on a fresh minibatch; it returns the loss. */
+  convStep?(p: ConvProblem): () => number;
   /** (e), where the library has a numerical gradient. */
   gradientVsNumerical?(p: MnistProblem, subset: NumericalSubset): GradientVsNumerical;
   /** Whether the library is expected to survive the 100,000-op chain (run once per run). */
@@ -52,6 +54,7 @@ export function runSuite(c: JsContender, config: ChildConfig): Measurement[] {
   add({ metric: 'tape', value: (measure(c.tapeChain(ops, config.tapeWidth), b) * 1000) / ops });
   add({ metric: 'online', value: measure(c.onlineSgd(config.online), b) });
   if (c.gradientVsNumerical) add(...gradientVsNumerical(c, config));
+  if (c.convStep && config.conv !== undefined) add({ metric: 'conv', value: measure(c.convStep(config.conv), b) });
   if (c.deepChainCheck && config.deepChain) add(deepChain(c, config.tapeWidth));
   return out;
 }

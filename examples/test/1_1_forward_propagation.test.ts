@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../1_1_forward_propagation.js';
 import { capture, expectAllClose } from './helpers.js';
+
+interface FixedNetwork {
+  u1: number[]; u2: number[]; y: number[]; loss: number; sumZ1: number;
+  print: { d: string; y: string; loss: string };
+}
+/** numpy's run of the notebook's three fixed-weight networks: fixtures/make_1_1_fixed_networks.py. */
+const fixed = (JSON.parse(readFileSync(new URL('./fixtures/1_1_fixed_networks.json', import.meta.url), 'utf8')) as {
+  networks: Record<'multiClass' | 'regression' | 'binary', FixedNetwork>;
+}).networks;
 
 /*
  * numpy's numbers, from the course's code:
@@ -31,6 +41,15 @@ describe('1_1 forward propagation: the fixed-weight networks print numpy\'s numb
     expect(r.threeLayer.u).toEqual([[0.6, 1.3, 2.0], [1.02, 2.29], [1.56, 3.222]]);
     expect(r.threeLayer.y).toEqual([1.56, 3.222]);
   });
+
+  it.each(['multiClass', 'regression', 'binary'] as const)('the notebook\'s %s network with its fixed weights: u1, u2, y and the error', (name) => {
+    const want = fixed[name];
+    // NOTE: numpy's BLAS dot may sum in another order: the last bit can differ.
+    expectAllClose(r[name].u[0]!, want.u1, 4e-16);
+    expectAllClose(r[name].u[1]!, want.u2, 4e-16);
+    expectAllClose(r[name].y, want.y, 4e-16);
+    expectAllClose([r[name].loss!], [want.loss], 4e-16);
+  });
 });
 
 /*
@@ -47,7 +66,7 @@ describe('1_1 forward propagation: the fixed-weight networks print numpy\'s numb
  *   y = net([3, 50, 2], np.array([1., 2., 3.]), [relu, ident]); mean_squared_error(np.array([2, 4]), y)
  *   y = net([5, 10, 20, 1], np.array([1., 2., 3., 4., 5.]), [relu, relu, sigmoid]); cross_entropy_error(np.array([1]), y)
  */
-describe('1_1 forward propagation: the random networks follow np.random.seed(0)', () => {
+describe('1_1 forward propagation, the extra section: the random networks follow np.random.seed(0)', () => {
   const r = main({ seed: 0, quiet: true, print: () => {} });
 
   it('3-10-5-4', () => {
@@ -55,26 +74,27 @@ describe('1_1 forward propagation: the random networks follow np.random.seed(0)'
   });
 
   it('multi-class 3-50-6: softmax output and cross entropy', () => {
-    expectAllClose(r.multiClass.y, [
+    expectAllClose(r.randomMultiClass.y, [
       0.017327865885375066, 4.13715745942898e-6, 0.2996070661195329, 9.123380247963393e-6, 8.8337950270561e-10, 0.6830518065740051,
     ], 1e-14);
-    expectAllClose([r.multiClass.loss!], [11.593768966330758], 1e-14);
+    expectAllClose([r.randomMultiClass.loss!], [11.593768966330758], 1e-14);
   });
 
   it('regression 3-50-2: identity output and squared error', () => {
-    expectAllClose(r.regression.y, [86.09412140527348, 86.85866349871098], 1e-14);
-    expectAllClose([r.regression.loss!], [3484.344842929374], 1e-14);
+    expectAllClose(r.randomRegression.y, [86.09412140527348, 86.85866349871098], 1e-14);
+    expectAllClose([r.randomRegression.loss!], [3484.344842929374], 1e-14);
   });
 
   it('binary 5-10-20-1: sigmoid saturates at 1, and the course\'s + 1e-7 makes the error −1e-7', () => {
-    expect(r.binary.y).toEqual([1]);
-    expect(r.binary.loss).toBe(-9.999999505838704e-8);
+    expect(r.randomBinary.y).toEqual([1]);
+    expect(r.randomBinary.loss).toBe(-9.999999505838704e-8);
   });
 
   it('another seed draws other weights; the fixed networks do not change', () => {
     const other = main({ seed: 1, quiet: true, print: () => {} });
     expect(other.deep.y).not.toEqual(r.deep.y);
     expect(other.threeLayer).toEqual(r.threeLayer);
+    expect(other.binary).toEqual(r.binary);
   });
 });
 
@@ -90,10 +110,29 @@ describe('1_1 forward propagation: output', () => {
     expect(text).toContain('出力合計 (sum of outputs): 4.782');
   });
 
+  it('prints the fixed networks\' d, y and error as numpy prints them: the regression\'s d = np.array([2., 4.]) is [2. 4.]', () => {
+    const out = capture();
+    main({ print: out.print });
+    const sections = out.text().split('======== ');
+    const section = (title: string) => sections.find((t) => t.startsWith(title))!;
+    for (const [name, title] of [['multiClass', '多クラス分類'], ['regression', '回帰'], ['binary', '2値分類']] as const) {
+      const text = section(`${title} (`);
+      expect(text).not.toContain('random');
+      expect(text).toContain(`*** 出力 (output y) ***\n${fixed[name].print.y}\n`);
+      expect(text).toContain(`*** 訓練データ (training data d) ***\n${fixed[name].print.d}\n`);
+      expect(text).toMatch(new RegExp(`誤差 \\([a-z -]+ error\\) \\*\\*\\*\\n${fixed[name].print.loss}\\n`));
+    }
+    expect(fixed.regression.print.d).toBe('[2. 4.]');
+    // The extra section is labelled as such.
+    expect(out.text()).toContain('======== 回帰 (regression: identity, squared error) 3-50-2 (extra: random weights, not in the notebook) ========');
+  });
+
   it('--quiet prints one summary line per network', () => {
     const out = capture();
     main({ quiet: true, print: out.print });
     expect(out.lines[2]).toBe('threeLayer: y = [1.56  3.222]');
-    expect(out.lines.map((l) => l.split(':')[0])).toEqual(['singleUnit', 'singleLayer', 'threeLayer', 'deep', 'multiClass', 'regression', 'binary']);
+    expect(out.lines.map((l) => l.split(':')[0])).toEqual([
+      'singleUnit', 'singleLayer', 'threeLayer', 'multiClass', 'regression', 'binary', 'deep', 'randomMultiClass', 'randomRegression', 'randomBinary',
+    ]);
   });
 });

@@ -15,6 +15,11 @@ import { capture, expectAllClose, tempDir } from './helpers.js';
  *   → 0.4185540017764027 0.0006771093588630217 6.742424115798606e-06
  * The same script with x = np.random.rand(2) * 10 - 5 gives nan from losses[18] on (step 19).
  */
+/** numpy's run of the notebook exactly as shipped (d_sigmoid(z1) in backward): fixtures/make_1_3_as_shipped.py. */
+const asShipped = JSON.parse(readFileSync(new URL('./fixtures/1_3_as_shipped.json', import.meta.url), 'utf8')) as {
+  losses: number[]; first100Mean: number; last100Mean: number; check: number; W1: number[][]; W2: number[]; b1: number[]; b2: number;
+};
+
 describe('1_3 stochastic gradient descent', () => {
   const outDir = tempDir('1_3');
 
@@ -27,7 +32,7 @@ describe('1_3 stochastic gradient descent', () => {
     expect(Math.abs(r.check - 2.1)).toBeLessThan(0.05);
     // …and it is numpy's run of the notebook, step for step.
     expectAllClose([r.first100Mean, r.last100Mean, r.finalLoss], [0.4185540017764027, 0.0006771093588630217, 6.742424115798606e-6], 1e-12);
-  });
+  }, 30_000); // about 4 s, most of it the plot; more on a loaded machine
 
   it('writes the loss-per-step scatter plot as SVG with axes, title and legend', () => {
     const svg = readFileSync(join(outDir, '1_3_loss.svg'), 'utf8');
@@ -58,9 +63,22 @@ describe('1_3 stochastic gradient descent', () => {
     expect(diverged.divergedAt).toBe(19);
     expect(diverged.losses).toHaveLength(18);
     expect(out.lines[0]).toMatch(/^発散 \(diverged\) at step 19/);
+    // The summary speaks of the 18 steps made, not of "the first 100 and the last 100".
+    expect(diverged.window).toBe(9);
+    expect(out.lines[1]).toMatch(/^mean loss of the first 9 steps: [-+.e\d]+, of the last 9: [-+.e\d]+; final step: [-+.e\d]+ \(18 steps made before it diverged\)$/);
     const slower = await main({ seed: 0, quiet: true, print: () => {}, plot: false, inputs: [-5, 5], learningRate: 0.005 });
     expect(slower.divergedAt).toBeNull();
     expect(slower.last100Mean).toBeLessThan(slower.first100Mean / 20);
+  });
+
+  it('--as-shipped trains with the notebook\'s backward as shipped (d_sigmoid(z1)): numpy\'s run, every step, to 12 digits', async () => {
+    const r = await main({ seed: 0, quiet: true, print: () => {}, plot: false, asShipped: true });
+    expect(r.divergedAt).toBeNull();
+    expectAllClose(r.losses, asShipped.losses, 1e-12);
+    expectAllClose([r.first100Mean, r.last100Mean, r.check], [asShipped.first100Mean, asShipped.last100Mean, asShipped.check], 1e-12);
+    // …which is not the tape's gradient: it learns f far worse than the default (0.024 against 6.8e-4 over the last 100 steps).
+    expect(r.last100Mean).toBeGreaterThan(20 * 6.771093588630217e-4);
+    await expect(main({ quiet: true, print: () => {}, plot: false, asShipped: true, batch: 10 })).rejects.toThrow(ArgumentError);
   });
 
   it('parses --inputs LOW..HIGH and rejects anything else', () => {

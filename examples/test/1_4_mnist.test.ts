@@ -20,6 +20,14 @@ describe('1_4 MNIST on the mnist package\'s 10,000 real digits', () => {
     expect(out.lines.at(-1)).toBe(`test accuracy: ${r.testAccuracy.toFixed(4)}`);
   }, 60_000);
 
+  it('the log\'s last accuracy line is the final network\'s, the number the summary gives', async () => {
+    const out = capture();
+    const r = await main({ seed: 0, print: out.print, plot: false, iterations: 40, evalEvery: 20 });
+    const logged = out.lines.filter((l) => l.includes('正答率(テスト)') && l.includes(' = '));
+    expect(logged.at(-1)).toBe(`最終 (final, after update 40): 正答率(テスト) (test accuracy) = ${r.testAccuracy}`);
+    expect(out.lines.at(-1)).toBe(`test accuracy: ${r.testAccuracy.toFixed(4)}`);
+  }, 60_000);
+
   it('saves the accuracy plot: two lines, axes, title and legend', () => {
     const svg = readFileSync(join(outDir, '1_4_accuracy.svg'), 'utf8');
     for (const text of ['>accuracy<', '>count<', 'training set', 'test set', 'seed 0']) expect(svg).toContain(text);

@@ -5,7 +5,7 @@
  * packed .d.ts/.d.cts) and run as ESM and as CommonJS.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +106,16 @@ beforeAll(async () => {
     },
     files: ['quickstart.mts', 'quickstart.cts'],
   }));
+  // TypeScript's older resolution (moduleResolution node10, which ignores `exports`) finds the subpaths through typesVersions.
+  writeFileSync(join(project, 'node10.ts'), [
+    "import { tensor } from '@tapegrad/core';", "import { save } from '@tapegrad/core/node';", "import { Linear } from '@tapegrad/nn';",
+    "import { relu } from '@tapegrad/nn/course';", "import { SGD } from '@tapegrad/optim';",
+    'export const used = [tensor, save, Linear, relu, SGD];', '',
+  ].join('\n'));
+  writeFileSync(join(project, 'tsconfig.node10.json'), JSON.stringify({
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node10', target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true, skipLibCheck: true, noEmit: true, ignoreDeprecations: '6.0' },
+    files: ['node10.ts'],
+  }));
   // Emits out/quickstart.mjs and out/quickstart.cjs, which the tests below run.
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   typecheck = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' })
@@ -149,6 +159,13 @@ describe('a project outside the workspace, with the tarballs installed by npm', 
     expect(readFileSync(join(project, 'out', 'quickstart.mjs'), 'utf8')).toMatch(/from '@tapegrad\/core'/);
   });
 
+  it('type-checks imports of every entry, @tapegrad/core/node and @tapegrad/nn/course included, under moduleResolution node10', async () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.node10.json'], { cwd: project, encoding: 'utf8' })
+      .then(({ stdout }) => stdout, (e: { stdout: string }) => e.stdout);
+    expect(result).toBe('');
+  }, 60_000);
+
   it.each(['quickstart.mjs', 'quickstart.cjs'])('runs the quick start compiled to %s and prints what the README says', async (file) => {
     const { stdout } = await node(join('out', file));
     expect(stdout.trimEnd().split('\n')).toEqual(expectedOutput(quickStart));
@@ -162,6 +179,16 @@ describe('a project outside the workspace, with the tarballs installed by npm', 
   it('recognises a tensor of the CommonJS build in the ESM build (isTensor, where instanceof fails), and computes with it', async () => {
     const { stdout } = await node('brand.mjs');
     expect(stdout.trim()).toBe('true false true true 2,3');
+  });
+
+  it('the published Tensor type documents its ops and hides the library\'s own helpers', () => {
+    const dist = join(project, 'node_modules', '@tapegrad', 'core', 'dist');
+    const declaring = readdirSync(dist).filter((f) => f.endsWith('.d.ts') && readFileSync(join(dist, f), 'utf8').includes('declare class Tensor'));
+    expect(declaring).toHaveLength(1);
+    const text = readFileSync(join(dist, declaring[0]!), 'utf8');
+    const cls = text.slice(text.indexOf('declare class Tensor'), text.indexOf('\n}', text.indexOf('declare class Tensor')));
+    for (const internal of ['_of(', '_alias(', '_markRequiresGrad(', '_onesLike(', '_zerosLike(', 'retainsGrad', '_isTensor']) expect(cls).not.toContain(internal);
+    expect(cls).toMatch(/@example(?:(?!\*\/)[\s\S])*\*\/\s*add\(y: TensorLike\): Tensor;/);
   });
 
   it('resolved every @tapegrad package from the tarballs into node_modules, nothing from the workspace', () => {

@@ -269,6 +269,83 @@ def estimate(fn):
 # ---- the child protocol -----------------------------------------------------------------
 
 
+# ---- (f) the course's SimpleConvNet step (2_6), on its im2col / col2im layout -------------
+# Written here from the course's description (common/layers.py Convolution, Pooling): windows
+# as rows (n, oy, ox) and columns (c, ky, kx), the convolution as one matrix product, max pooling
+# by argmax over the window columns, the gradients scattered back by the adjoint (col2im).
+
+
+def to_columns(x, kh, kw, stride=1):
+    n, c, h, w = x.shape
+    oh, ow = (h - kh) // stride + 1, (w - kw) // stride + 1
+    cols = np.empty((n, c, kh, kw, oh, ow), dtype=x.dtype)
+    for dy in range(kh):
+        for dx in range(kw):
+            cols[:, :, dy, dx] = x[:, :, dy:dy + stride * oh:stride, dx:dx + stride * ow:stride]
+    return cols.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, -1), oh, ow
+
+
+def from_columns(cols, shape, kh, kw, stride=1):
+    n, c, h, w = shape
+    oh, ow = (h - kh) // stride + 1, (w - kw) // stride + 1
+    cols = cols.reshape(n, oh, ow, c, kh, kw).transpose(0, 3, 4, 5, 1, 2)
+    x = np.zeros(shape, dtype=cols.dtype)
+    for dy in range(kh):
+        for dx in range(kw):
+            x[:, :, dy:dy + stride * oh:stride, dx:dx + stride * ow:stride] += cols[:, :, dy, dx]
+    return x
+
+
+def conv_step(p, dtype):
+    np.random.seed(p['seed'])
+    side, k, f, hidden, out = p['side'], p['kernel'], p['filters'], p['hidden'], p['outputs']
+    x_train = np.random.rand(p['trainSize'], 1, side, side).astype(dtype)
+    d_train = np.random.randint(0, out, p['trainSize'])
+    pooled = (side - k + 1) // 2
+    std = p['initStd']
+    net = {
+        'W1': (std * np.random.randn(f, 1, k, k)).astype(dtype), 'b1': np.zeros(f, dtype=dtype),
+        'W2': (std * np.random.randn(f * pooled * pooled, hidden)).astype(dtype), 'b2': np.zeros(hidden, dtype=dtype),
+        'W3': (std * np.random.randn(hidden, out)).astype(dtype), 'b3': np.zeros(out, dtype=dtype),
+    }
+    lr = p['learningRate']
+
+    def step():
+        mask = np.random.choice(p['trainSize'], p['batch'])
+        x, d = x_train[mask], d_train[mask]
+        n = x.shape[0]
+        # forward
+        col, oh, ow = to_columns(x, k, k)
+        w_col = net['W1'].reshape(f, -1).T
+        c = (np.dot(col, w_col) + net['b1']).reshape(n, oh, ow, f).transpose(0, 3, 1, 2)
+        r = np.maximum(0, c)
+        pcol, ph, pw = to_columns(r, 2, 2, 2)
+        pcol = pcol.reshape(-1, 4)
+        arg = np.argmax(pcol, axis=1)
+        pool = np.max(pcol, axis=1).reshape(n, ph, pw, f).transpose(0, 3, 1, 2)
+        h = pool.reshape(n, -1)
+        u2 = np.dot(h, net['W2']) + net['b2']
+        z2 = np.maximum(0, u2)
+        y = softmax(np.dot(z2, net['W3']) + net['b3'])
+        loss = cross_entropy_error(d, y)
+        # backward
+        g = d_softmax_with_loss(d, y)
+        grad = {'W3': np.dot(z2.T, g), 'b3': g.sum(axis=0)}
+        g = np.dot(g, net['W3'].T) * d_relu(u2)
+        grad['W2'], grad['b2'] = np.dot(h.T, g), g.sum(axis=0)
+        g = np.dot(g, net['W2'].T).reshape(pool.shape).transpose(0, 2, 3, 1)
+        dmax = np.zeros((g.size, 4), dtype=g.dtype)
+        dmax[np.arange(arg.size), arg] = g.ravel()
+        g = from_columns(dmax.reshape(n * ph * pw, -1), r.shape, 2, 2, 2) * d_relu(c)
+        g = g.transpose(0, 2, 3, 1).reshape(-1, f)
+        grad['b1'] = g.sum(axis=0)
+        grad['W1'] = np.dot(col.T, g).T.reshape(net['W1'].shape)
+        for key in net:
+            net[key] -= lr * grad[key]
+        return loss
+    return step
+
+
 def run_suite(config):
     b = config['budget']
     out = []
@@ -297,6 +374,8 @@ def run_suite(config):
         add(dtype, 'backwardMs', backward_ms)
         add(dtype, 'numericalS', numerical_s, note=note)
         add(dtype, 'numericalRatio', numerical_s * 1000 / backward_ms, note=note)
+        if 'conv' in config:
+            add(dtype, 'conv', measure(conv_step(config['conv'], dtype), b))
     # The course's online SGD is float64 only (np.random.rand and randn).
     add('float64', 'online', measure(online_sgd(config['online']), b))
     return out

@@ -3,9 +3,9 @@
  * require grad, `x.matmul(W1).add(b1).relu()…`, `backward()`, and the SGD update in place
  * on `.data` under `noGrad` (no @tapegrad/nn or optim: the core alone).
  */
-import { Tensor, bumpVersion, noGrad, numericalGradient } from '@tapegrad/core';
-import { Batcher, chainConstants, mnistData, onlineData } from '../data.js';
-import type { MnistProblem, NumericalSubset, OnlineProblem } from '../protocol.js';
+import { Tensor, bumpVersion, conv2d, maxPool2d, noGrad, numericalGradient } from '@tapegrad/core';
+import { Batcher, chainConstants, convData, mnistData, onlineData } from '../data.js';
+import { convFeatures, type MnistProblem, type NumericalSubset, type OnlineProblem } from '../protocol.js';
 import type { GradientVsNumerical, JsContender } from '../suite.js';
 
 export type FloatDType = 'float64' | 'float32';
@@ -95,6 +95,32 @@ export function tapegradContender(dtype: FloatDType): JsContender {
           last = loss.item();
         }
         return last;
+      };
+    },
+
+    convStep(p) {
+      const d = convData(p);
+      const features = convFeatures(p);
+      const params = [
+        param(d.W1, [p.filters, 1, p.kernel, p.kernel]), param(new Float64Array(p.filters), [p.filters]),
+        param(d.W2, [features, p.hidden]), param(new Float64Array(p.hidden), [p.hidden]),
+        param(d.W3, [p.hidden, p.outputs]), param(new Float64Array(p.outputs), [p.outputs]),
+      ];
+      const [W1, b1, W2, b2, W3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+      const pixels = p.side * p.side;
+      const batcher = new Batcher({ batch: p.batch, trainSize: p.trainSize, inputs: pixels }, p.seed + 1);
+      const x = new Tensor(new Arr(p.batch * pixels), [p.batch, 1, p.side, p.side]);
+      const xTrain = Arr.from(d.x);
+      return () => {
+        const rows = batcher.draw();
+        batcher.rows(xTrain, x.data as InstanceType<typeof Arr>);
+        bumpVersion(x);
+        const t = new Tensor(Int32Array.from(rows, (r) => d.labels[r]!), [p.batch, 1]);
+        const h = maxPool2d(conv2d(x, W1, b1).relu(), 2).reshape([p.batch, features]);
+        const loss = h.matmul(W2).add(b2).relu().matmul(W3).add(b3).logSoftmax(-1).takeAlongAxis(t, 1).mean().neg();
+        loss.backward();
+        sgd(params, p.learningRate);
+        return loss.item();
       };
     },
 

@@ -13,8 +13,8 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Batcher, chainConstants, mnistData, onlineData } from '../data.js';
-import type { MnistProblem, OnlineProblem } from '../protocol.js';
+import { Batcher, chainConstants, convData, mnistData, onlineData } from '../data.js';
+import { convFeatures, type ConvProblem, type MnistProblem, type OnlineProblem } from '../protocol.js';
 import type { JsContender } from '../suite.js';
 
 export type TfjsBackend = 'cpu' | 'wasm';
@@ -38,6 +38,13 @@ export async function selectBackend(backend: TfjsBackend): Promise<void> {
 
 /** Call after `selectBackend(backend)`. */
 export function tfjsContender(backend: TfjsBackend): JsContender {
+  const c = contender(backend);
+  // NOTE: tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel: the convnet step cannot train there.
+  if (backend === 'wasm') delete c.convStep;
+  return c;
+}
+
+function contender(backend: TfjsBackend): JsContender {
   const lr = (learningRate: number): tf.Scalar => tf.keep(tf.scalar(learningRate));
   /** v ← v − lr·g for each variable, inside the caller's tidy. */
   const sgd = (vars: tf.Variable[], grads: tf.NamedTensorMap, rate: tf.Scalar): void => {
@@ -46,6 +53,46 @@ export function tfjsContender(backend: TfjsBackend): JsContender {
 
   return {
     impl: `tfjs ${backend} float32`,
+
+    convStep(p: ConvProblem) {
+      const d = convData(p);
+      const features = convFeatures(p);
+      // tfjs convolves NHWC with filters (kh, kw, in, out): the course's (out, 1, kh, kw) transposed.
+      const W1 = tf.variable(tf.tidy(() => tf.tensor4d(Float32Array.from(d.W1), [p.filters, 1, p.kernel, p.kernel]).transpose([2, 3, 1, 0])));
+      const b1 = tf.variable(tf.zeros([p.filters]));
+      const W2 = tf.variable(tf.tensor2d(Float32Array.from(d.W2), [features, p.hidden]));
+      const b2 = tf.variable(tf.zeros([p.hidden]));
+      const W3 = tf.variable(tf.tensor2d(Float32Array.from(d.W3), [p.hidden, p.outputs]));
+      const b3 = tf.variable(tf.zeros([p.outputs]));
+      const vars = [W1, b1, W2, b2, W3, b3];
+      const rate = lr(p.learningRate);
+      const pixels = p.side * p.side;
+      const batcher = new Batcher({ batch: p.batch, trainSize: p.trainSize, inputs: pixels }, p.seed + 1);
+      const staging = new Float32Array(p.batch * pixels);
+      const xTrain = Float32Array.from(d.x);
+      return () => {
+        const rows = batcher.draw();
+        const xb = batcher.rows(xTrain, staging);
+        const onehot = new Float32Array(p.batch * p.outputs);
+        for (let i = 0; i < rows.length; i++) onehot[i * p.outputs + d.labels[rows[i]!]!] = 1;
+        const loss = tf.tidy(() => {
+          // One channel: NCHW and NHWC hold the same numbers.
+          const x = tf.tensor4d(xb, [p.batch, p.side, p.side, 1]);
+          const t = tf.tensor2d(onehot, [p.batch, p.outputs]);
+          const { value, grads } = tf.variableGrads(() => {
+            const h = tf.maxPool(tf.conv2d(x, W1 as tf.Tensor4D, 1, 'valid').add(b1).relu() as tf.Tensor4D, 2, 2, 'valid');
+            // Flatten in NCHW order, as the course's Affine sees (N, C, H, W).
+            const flat = h.transpose([0, 3, 1, 2]).reshape([p.batch, features]);
+            return tf.losses.softmaxCrossEntropy(t, flat.matMul(W2).add(b2).relu().matMul(W3).add(b3)) as tf.Scalar;
+          }, vars);
+          sgd(vars, grads, rate);
+          return value;
+        });
+        const value = loss.dataSync()[0]!;
+        loss.dispose();
+        return value;
+      };
+    },
 
     mnistStep(p: MnistProblem) {
       const d = mnistData(p);

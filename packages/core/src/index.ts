@@ -20,7 +20,17 @@ export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, clamp, where,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, isNaN, isFinite, isInf,
 } from './ops/elementwise.js';
-export { sigmoid, tanh, relu, step, softmax, logSoftmax } from './ops/activation.js';
+export {
+  floor, ceil, round, trunc, sign, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+  reciprocal, rsqrt, log1p, expm1, log2, log10, exp2, erf, erfc, atan2, mod, fmod, floorDivide, squaredDifference, logaddexp,
+} from './ops/math.js';
+export {
+  sigmoid, tanh, relu, step, softmax, logSoftmax, leakyRelu, elu, selu, celu, softplus, logSigmoid, relu6, hardtanh,
+  hardSigmoid, hardSwish, gelu, silu, mish, prelu,
+} from './ops/activation.js';
+export {
+  prod, variance, variance as var, std, norm, median, any, all, countNonzero, cumsum, cumprod, logcumsumexp, type NormOrd,
+} from './ops/statistics.js';
 export { sum, sumTo, mean, max, min, logsumexp, argmax, argmin } from './ops/reduce.js';
 export { matmul, dot } from './ops/matmul.js';
 export { setNumThreads, getNumThreads } from './kernels/wasm/gemm.js';

@@ -30,7 +30,9 @@ const FUZZ_FILE = join(HERE, 'fuzz.prop.test.ts');
 /** Functions that op files export for other op files, not ops of the package. */
 const INTERNAL: Record<string, string> = {
   operands: "binary ops' operand conversion (numpy's weak scalars), shared with matmul",
-  unary: 'the builder of unary ops, shared with activation',
+  unary: 'the builder of unary ops, shared with activation and math',
+  binary: 'the builder of broadcasting binary ops, shared with math',
+  need: "a rule's guard (compute a gradient only for an input that requires grad), shared with math",
   matmulT: "matmul with transposed operands, for matmul's own rule and the nn layers' fast paths",
   pair: "the convolution and pooling ops' reading of a size given as a number or one per spatial axis",
 };
@@ -39,6 +41,7 @@ const INTERNAL: Record<string, string> = {
 const FUNCTION_ONLY: Record<string, string> = {
   oneHot: 'builds a tensor from int32 class indices; not an operation on a tensor of values',
   sumTo: "the broadcasting rules' helper (a gradient summed back to an input's shape), exported for custom rules",
+  variance: "the function name of the method `var` (`var` is a reserved word: `import { var }` cannot be written; the package also exports it as `var`)",
   ...Object.fromEntries([
     'conv2d', 'conv1d', 'convTranspose2d', 'convTranspose1d', 'maxPool2d', 'maxPool1d', 'avgPool2d', 'avgPool1d', 'adaptiveAvgPool2d',
     'batchNorm', 'layerNorm', 'dropout', 'embedding', 'fold',
@@ -63,10 +66,14 @@ const NOT_DIFFERENTIABLE: Record<string, string> = {
   isInf: 'a predicate: bool, no gradient',
   argmax: 'int32 indices',
   argmin: 'int32 indices',
-  oneHot: 'made from int32 indices',  nonzero: 'int32 positions',
+  oneHot: 'made from int32 indices',
+  nonzero: 'int32 positions',
   argsort: 'int32 indices',
   isclose: 'a comparison: bool, no gradient',
   allclose: 'a JavaScript boolean',
+  any: 'a bool reduction: no gradient',
+  all: 'a bool reduction: no gradient',
+  countNonzero: 'int32 counts',
 };
 
 interface Sample {
@@ -103,6 +110,10 @@ const SAMPLES: Record<string, Sample> = {
   takeAlongAxis: { inputs: () => [x23(), idx([2, 0, 0, 1, 1, 2], [2, 3])], call: (x, i) => core.takeAlongAxis(x!, i!, 1) },
   oneHot: { inputs: () => [idx([2, 0, 1], [3])], call: (i) => core.oneHot(i!, 3) },
   astype: { inputs: () => [x23()], call: (x) => core.astype(x!, 'float32') },
+  prelu: { inputs: () => [leaf(grid([2, 3]).sub(0.9)), leaf(grid([3], 1, 0.5))], call: (x, w) => core.prelu(x!, w!) }, // both signs
+  // values that cross the bounds when modified, so that reading x shows in the gradient
+  hardtanh: { inputs: () => [x23()], call: (x) => core.hardtanh(x!, 0.5, 1.2) },
+  hardSigmoid: { inputs: () => [leaf(grid([2, 3], 0, 2.5))], call: (x) => core.hardSigmoid(x!) },
   conv2d: { inputs: () => [leaf(grid([2, 2, 4, 3])), leaf(grid([3, 2, 2, 2], 1)), leaf(grid([3], 2))], call: (x, w, b) => core.conv2d(x!, w!, b!, { padding: [1, 0] }) },
   conv1d: { inputs: () => [leaf(grid([2, 2, 5])), leaf(grid([3, 2, 2], 1))], call: (x, w) => core.conv1d(x!, w!, null, { stride: 2 }) },
   convTranspose2d: { inputs: () => [leaf(grid([1, 2, 3, 3])), leaf(grid([2, 3, 2, 2], 1))], call: (x, w) => core.convTranspose2d(x!, w!, null, { stride: 2 }) },

@@ -146,3 +146,7 @@ export function dSoftmaxWithLoss(d: TensorLike, y: TensorLike): Tensor {
 export function dSigmoidWithLoss(d: TensorLike, y: TensorLike): Tensor {
   return toTensor(y).sub(d);
 }
+
+export {
+  Dropout, BatchNormalization, l1Penalty, l2Penalty, type CourseDropoutOptions, type CourseBatchNormOptions,
+} from './course-layers.js';

@@ -3,10 +3,12 @@
  * `functions.py` helpers as the `course` namespace.
  */
 export { Module, type AnyModule } from './module.js';
+export { ModuleList, ModuleDict } from './containers.js';
+export { ModuleError } from './hidden.js';
 export { Parameter, isParameter } from './parameter.js';
 export { encodeTensor, type StateDict, type TensorState, type StateValue, type EncodedNumber } from './state.js';
 export { Linear, Sequential, type LinearOptions, type Layer } from './layers.js';
-export { initWeight, type InitScheme, type InitOptions, type RandomSource } from './init.js';
+export { initWeight, initBias, type InitScheme, type InitOptions, type RandomSource } from './init.js';
 export {
   ReLU, Sigmoid, Tanh, Step, Identity, Softmax, LogSoftmax,
   relu, sigmoid, tanh, step, softmax, logSoftmax, identity,

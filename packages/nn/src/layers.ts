@@ -3,7 +3,7 @@
  * to chain layers into a network.
  */
 import { fmt, ArgumentError, ShapeError, zeros, type FloatDType, type Tensor, type TensorLike } from '@tapegrad/core';
-import { initWeight, type InitOptions } from './init.js';
+import { initBias, initWeight, type InitOptions } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { toTensor } from './util.js';
@@ -11,7 +11,7 @@ import { toTensor } from './util.js';
 export interface LinearOptions extends InitOptions {
   /** The initial weight, shape (in, out) — the course's fixed `W`. Default: drawn by `init`. */
   weight?: TensorLike;
-  /** `false`: no bias. A value: the initial bias, shape (out). Default: zeros. */
+  /** `false`: no bias. A value: the initial bias, shape (out). Default: drawn after the weight by `init` (zeros for the course's schemes, and beside a given weight). */
   bias?: boolean | TensorLike;
   /** Default float64. */
   dtype?: FloatDType;
@@ -34,7 +34,9 @@ function fixedParameter(name: string, value: TensorLike, shape: readonly number[
 
 /**
  * The affine layer: `forward(x) = x·W + b` with W stored as (in, out), exactly the
- * course's `np.dot(x, W) + b`. x may be 1-d (in) or batched (…, in).
+ * course's `np.dot(x, W) + b`. x may be 1-d (in) or batched (…, in). Weight and bias are
+ * drawn as PyTorch's `nn.Linear` draws them (uniform on ±1/√in) unless `init` says otherwise:
+ * `init: 'randn'` is the course's `0.01 * np.random.randn` with zero biases.
  * @example
  *   const layer = new Linear(2, 3, { weight: [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], bias: [0.1, 0.2, 0.3] });
  *   layer.forward([[1, 5]]); // [[1.2, 2.5, 3.8]]
@@ -55,7 +57,11 @@ export class Linear extends Module<[TensorLike], Tensor> {
       : fixedParameter('weight', options.weight, [inFeatures, outFeatures], dtype);
     const bias = options.bias ?? true;
     if (bias === false) this.bias = null;
-    else if (bias === true) this.bias = new Parameter(zeros([outFeatures]), { dtype });
+    // NOTE: beside a given weight the bias starts at zeros (the course's fixed networks), drawing nothing.
+    else if (bias === true) {
+      const drawn = options.weight === undefined ? initBias(inFeatures, outFeatures, options) : zeros([outFeatures]);
+      this.bias = new Parameter(drawn, { dtype });
+    }
     else this.bias = fixedParameter('bias', bias, [outFeatures], dtype);
   }
 

@@ -6,11 +6,15 @@
 import { fmt, isTensor, ArgumentError, ShapeError, ValueError, type Tensor, type TensorLike } from '@tapegrad/core';
 import { Parameter, isParameter } from './parameter.js';
 import { decodeValue, encodeTensor, type StateDict, type StateValue } from './state.js';
+import { checkHidden } from './hidden.js';
 
 /** Any module, whatever its forward takes and returns. */
 export type AnyModule = Module<any[], unknown>;
 
 type Visit = (name: string, value: Parameter | AnyModule) => void;
+
+/** Modules whose fields were checked for Modules and Parameters hidden where the walk does not look. */
+const checked = new WeakSet<object>();
 
 /** Where a module keeps the names of its buffers. */
 const BUFFERS = Symbol('buffers');
@@ -52,9 +56,22 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return p;
   }
 
+  /**
+   * The fields walked for parameters and sub-modules: this object's own enumerable properties.
+   * A container with storage of its own (`ModuleDict`) returns its entries instead.
+   */
+  protected fieldEntries(): [string, unknown][] {
+    return Object.entries(this);
+  }
+
   /** Calls `visit` for each Parameter and Module held in this module's own fields, in field order. */
   private eachField(visit: Visit): void {
-    for (const [key, value] of Object.entries(this)) {
+    const fields = this.fieldEntries();
+    if (!checked.has(this)) {
+      checkHidden(this.constructor.name, fields, (v) => v instanceof Module);
+      checked.add(this);
+    }
+    for (const [key, value] of fields) {
       if (isParameter(value) || value instanceof Module) visit(key, value);
       else if (Array.isArray(value)) {
         value.forEach((item: unknown, i) => {

@@ -76,12 +76,12 @@ describe('Linear', () => {
   it('draws its weight from the generator it is given, else from the global one', () => {
     // np.random.seed(1); 0.01 * np.random.randn(3, 2); then 0.01 * np.random.randn(2, 1) (the course's TwoLayerNet)
     const gen = new Generator(1);
-    const first = new Linear(3, 2, { generator: gen });
-    const second = new Linear(2, 1, { generator: gen });
+    const first = new Linear(3, 2, { init: 'randn', generator: gen });
+    const second = new Linear(2, 1, { init: 'randn', generator: gen });
     expectClose(first.weight, [[0.01624345363663242, -0.006117564136500754], [-0.005281717522634557, -0.010729686221561705], [0.008654076293246785, -0.02301538696880283]], 0);
     expectClose(second.weight, [[0.0174481176421648], [-0.007612069008951028]], 0);
     manualSeed(1);
-    expect(Array.from(new Linear(3, 2).weight.data)).toEqual(Array.from(first.weight.data));
+    expect(Array.from(new Linear(3, 2, { init: 'randn' }).weight.data)).toEqual(Array.from(first.weight.data));
   });
 
   it('float32 layers hold float32 parameters', () => {

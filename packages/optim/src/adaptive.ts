@@ -4,9 +4,9 @@
  * below, g already includes weight decay (g + weightDecay·p).
  */
 import type { TypedArray } from '@tapegrad/core';
-import { positive, rate } from './check.js';
+import { nonNegative, positive, rate } from './check.js';
 import { Optimizer, weightDecayOf, type OptimizerOptions, type ParamState } from './optimizer.js';
-import type { Params } from './params.js';
+import type { ParamsOrGroups } from './params.js';
 
 export interface AdaGradOptions extends OptimizerOptions {
   /** Added to √h so that the first step does not divide by 0; default 1e-7. */
@@ -27,7 +27,7 @@ export interface AdaGradHyperparameters {
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class AdaGrad extends Optimizer<AdaGradHyperparameters> {
-  constructor(params: Params, options?: AdaGradOptions) {
+  constructor(params: ParamsOrGroups, options?: AdaGradOptions) {
     super({
       name: 'AdaGrad',
       params,
@@ -39,8 +39,8 @@ export class AdaGrad extends Optimizer<AdaGradHyperparameters> {
     });
   }
 
-  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number): void {
-    const { eps, weightDecay: wd } = this.hyperparameters;
+  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<AdaGradHyperparameters>): void {
+    const { eps, weightDecay: wd } = hyper;
     const h = s.h!;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i]! + wd * p[i]!;
@@ -68,7 +68,7 @@ export interface RMSPropHyperparameters extends AdaGradHyperparameters {
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class RMSProp extends Optimizer<RMSPropHyperparameters> {
-  constructor(params: Params, options?: RMSPropOptions) {
+  constructor(params: ParamsOrGroups, options?: RMSPropOptions) {
     super({
       name: 'RMSProp',
       params,
@@ -84,8 +84,8 @@ export class RMSProp extends Optimizer<RMSPropHyperparameters> {
     });
   }
 
-  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number): void {
-    const { decayRate: rho, eps, weightDecay: wd } = this.hyperparameters;
+  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<RMSPropHyperparameters>): void {
+    const { decayRate: rho, eps, weightDecay: wd } = hyper;
     const h = s.h!;
     const a = 1 - rho;
     for (let i = 0; i < p.length; i++) {
@@ -121,7 +121,7 @@ export interface AdamHyperparameters extends AdaGradHyperparameters {
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class Adam extends Optimizer<AdamHyperparameters> {
-  constructor(params: Params, options?: AdamOptions) {
+  constructor(params: ParamsOrGroups, options?: AdamOptions) {
     super({
       name: 'Adam',
       params,
@@ -138,8 +138,8 @@ export class Adam extends Optimizer<AdamHyperparameters> {
     });
   }
 
-  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number): void {
-    const { beta1: b1, beta2: b2, eps, weightDecay: wd } = this.hyperparameters;
+  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<AdamHyperparameters>): void {
+    const { beta1: b1, beta2: b2, eps, weightDecay: wd } = hyper;
     const t = this.stepCount + 1;
     const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
     const m = s.m!;
@@ -153,6 +153,62 @@ export class Adam extends Optimizer<AdamHyperparameters> {
       m[i] = mi;
       v[i] = vi;
       p[i] = p[i]! - (lrT * mi) / (Math.sqrt(vi) + eps);
+    }
+  }
+}
+
+export interface AdamWOptions extends OptimizerOptions {
+  /** Decay of the mean of g; default 0.9. */
+  beta1?: number;
+  /** Decay of the mean of g²; default 0.999. */
+  beta2?: number;
+  /** Added to the bias-corrected √v̂; default 1e-8 (PyTorch's). */
+  eps?: number;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter), PyTorch's `torch.optim.AdamW`: the weight decay is decoupled —
+ * `p ← p·(1 − lr·weightDecay)` before the Adam step, not added to g — and at update t
+ * `m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; p ← p − lr/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + eps)`.
+ * Defaults (PyTorch's): lr 0.001, beta1 0.9, beta2 0.999, eps 1e-8, weightDecay 0.01.
+ * NOTE: unlike `Adam` (the course's form), eps is added to the bias-corrected root, as PyTorch does.
+ * @example
+ *   const opt = new AdamW(model.parameters(), { lr: 0.001, weightDecay: 0.01 });
+ *   opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export class AdamW extends Optimizer<AdamHyperparameters> {
+  constructor(params: ParamsOrGroups, options?: AdamWOptions) {
+    super({
+      name: 'AdamW',
+      params,
+      options,
+      optionNames: ['beta1', 'beta2', 'eps'],
+      defaultLr: 0.001,
+      resolve: (op, raw) => ({
+        beta1: rate(op, 'beta1', raw.beta1 ?? 0.9),
+        beta2: rate(op, 'beta2', raw.beta2 ?? 0.999),
+        eps: positive(op, 'eps', raw.eps ?? 1e-8),
+        weightDecay: nonNegative(op, 'weightDecay', raw.weightDecay ?? 0.01),
+      }),
+      buffers: () => ['m', 'v'],
+    });
+  }
+
+  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<AdamHyperparameters>): void {
+    const { beta1: b1, beta2: b2, eps, weightDecay: wd } = hyper;
+    const t = this.stepCount + 1;
+    const stepSize = lr / (1 - b1 ** t);
+    const root2 = Math.sqrt(1 - b2 ** t);
+    const decay = 1 - lr * wd;
+    const m = s.m!;
+    const v = s.v!;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]!;
+      const mi = m[i]! * b1 + gi * (1 - b1);
+      const vi = v[i]! * b2 + gi * gi * (1 - b2);
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = p[i]! * decay - stepSize * (mi / (Math.sqrt(vi) / root2 + eps));
     }
   }
 }

@@ -294,7 +294,7 @@ class Run {
     this.history.loss.push(value);
     this.sinceEval.add(value, metric ? metric(y.detach(), batch.d) : 0, n);
     this.epochWindow.add(value, 0, n);
-    this.progress.update(step, value);
+    this.progress.update(step, value, batch.epoch, this.epochWindow.loss / this.epochWindow.n);
     if (this.o.onStep?.({ step, epoch: batch.epoch, loss: value, lr }) === false) this.history.stopped = true;
     const due = this.o.evalEvery === undefined ? batch.last : step % this.o.evalEvery === 0;
     const evaluation = due || step === this.total ? this.evaluate(batch.epoch) : undefined;

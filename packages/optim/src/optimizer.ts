@@ -6,7 +6,7 @@
  */
 import { fmt, ShapeError, ValueError, bumpVersion, noGrad, type Tensor, type TypedArray } from '@tapegrad/core';
 import { bool, checkOptions, nonNegative, positive, show } from './check.js';
-import { resolveParams, type Params } from './params.js';
+import { resolveGroups, type Params, type ParamsOrGroups } from './params.js';
 import type { LrSchedule } from './schedule.js';
 
 /** Options every optimizer takes. */
@@ -39,13 +39,32 @@ export interface OptimizerStateDict {
   hyperparameters: Hyperparameters;
   /** One entry per parameter, in order: its buffers as arrays of numbers. */
   state: Record<string, number[]>[];
+  /** Present when there are several parameter groups: each group's size, lr and hyperparameters (lr and hyperparameters above are group 0's). */
+  groups?: ParamGroupState[];
+}
+
+/** One parameter group as saved in a state dict (only when the optimizer has more than one). */
+export interface ParamGroupState {
+  /** How many parameters the group holds (they follow each other in `state`). */
+  size: number;
+  lr: number;
+  hyperparameters: Hyperparameters;
+}
+
+/** One parameter group of an optimizer: its tensors, learning rate and hyperparameters. */
+export interface ParamGroup<H extends Hyperparameters = Hyperparameters> {
+  readonly params: readonly Tensor[];
+  /** The group's learning rate or schedule; settable. */
+  lr: number | LrSchedule;
+  /** Frozen; only `loadStateDict` replaces them. */
+  readonly hyperparameters: Readonly<H>;
 }
 
 /** What a subclass tells the base class about itself. */
 export interface OptimizerSpec<H extends Hyperparameters> {
   /** The class's name: in messages and in the state dict. */
   name: string;
-  params: Params;
+  params: ParamsOrGroups;
   options: OptimizerOptions | undefined;
   /** Option names the subclass accepts besides BASE_OPTIONS. */
   optionNames: readonly string[];
@@ -63,8 +82,10 @@ export function weightDecayOf(op: string, raw: Record<string, unknown>): number 
 }
 
 /**
- * Base class of SGD, Momentum, Nesterov, AdaGrad, RMSProp and Adam.
+ * Base class of SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam and AdamW.
  * `step()` updates each parameter that has a gradient, in place, off the tape.
+ * Parameters may come in groups, as PyTorch's: `new SGD([{ params: a, lr: 0.1 }, { params: b }], { lr: 0.01 })`;
+ * each group's options override the optimizer's.
  * @example
  *   const opt = new SGD(params, { lr: 0.1 });
  *   opt.zeroGrad(); loss(params).backward(); opt.step();
@@ -80,47 +101,65 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   stepCount = 0;
   /** Whether `step` rejects NaN and ±Infinity gradients. */
   checkFinite: boolean;
+  /** The parameter groups (one unless the constructor was given groups), in order. */
+  readonly paramGroups: readonly ParamGroup<H>[];
   private readonly labels: readonly string[];
   private readonly spec: OptimizerSpec<H>;
-  private lrOrSchedule: number | LrSchedule;
-  private hyper: Readonly<H>;
+  /** The group of each parameter. */
+  private readonly groupOf: readonly number[];
 
   protected constructor(spec: OptimizerSpec<H>) {
     const op = spec.name;
-    const o = checkOptions(op, spec.options, [...BASE_OPTIONS, ...spec.optionNames]);
-    const { tensors, labels } = resolveParams(op, spec.params);
+    const allowed = [...BASE_OPTIONS, ...spec.optionNames];
+    const o = checkOptions(op, spec.options, allowed);
+    const { tensors, labels, groups, grouped } = resolveGroups(op, spec.params, allowed);
     this.name = op;
     this.spec = spec;
     this.params = tensors;
     this.labels = labels;
-    this.lrOrSchedule = checkLr(op, o.lr ?? spec.defaultLr);
     this.checkFinite = bool(op, 'checkFinite', o.checkFinite ?? true);
-    this.hyper = Object.freeze(spec.resolve(op, o as Record<string, unknown>));
-    const names = spec.buffers(this.hyper);
-    this.state = tensors.map((p) => Object.fromEntries(names.map((n) => [n, new Float64Array(p.size)])));
+    const groupOf: number[] = [];
+    this.paramGroups = groups.map(({ size, options }, gi) => {
+      const where = grouped ? `${op} (param group ${gi})` : op;
+      const merged = { ...o, ...options } as Record<string, unknown>;
+      for (let k = 0; k < size; k++) groupOf.push(gi);
+      return new Group<H>(where, tensors.slice(groupOf.length - size, groupOf.length), checkLr(where, merged.lr ?? spec.defaultLr), spec.resolve(where, merged));
+    });
+    this.groupOf = groupOf;
+    this.state = tensors.map((p, i) => {
+      const names = spec.buffers(this.paramGroups[groupOf[i]!]!.hyperparameters);
+      return Object.fromEntries(names.map((n) => [n, new Float64Array(p.size)]));
+    });
   }
 
   /**
-   * The hyperparameters in force (momentum, decayRate, beta1…; see each class), frozen:
-   * they decide which buffers exist, so only `loadStateDict` replaces them.
+   * The hyperparameters in force (momentum, decayRate, beta1…; see each class) of the first
+   * parameter group (`paramGroups[i].hyperparameters` for the others), frozen: they decide which
+   * buffers exist, so only `loadStateDict` replaces them.
    */
   get hyperparameters(): Readonly<H> {
-    return this.hyper;
+    return this.paramGroups[0]!.hyperparameters;
   }
 
-  /** The learning rate of the next update (the schedule's value at `stepCount` if one is set). */
+  /** The learning rate of the next update (the schedule's value at `stepCount` if one is set) — of the first group. */
   get lr(): number {
-    const s = this.lrOrSchedule;
+    return this.lrOf(0);
+  }
+  /** Sets a constant learning rate or a schedule, for every parameter group. */
+  set lr(lr: number | LrSchedule) {
+    const checked = checkLr(this.name, lr);
+    for (const g of this.paramGroups) g.lr = checked;
+  }
+
+  /** The learning rate of group `i` at the next update. */
+  private lrOf(i: number): number {
+    const s = this.paramGroups[i]!.lr;
     if (typeof s === 'number') return s;
     const lr = s(this.stepCount);
     if (!Number.isFinite(lr) || lr < 0) {
       throw new ValueError(`${this.name}: the learning-rate schedule gave ${show(lr)} at step ${this.stepCount}; it must be a finite number ≥ 0`);
     }
     return lr;
-  }
-  /** Sets a constant learning rate or a schedule. */
-  set lr(lr: number | LrSchedule) {
-    this.lrOrSchedule = checkLr(this.name, lr);
   }
 
   /**
@@ -129,13 +168,17 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * every parameter as it was.
    */
   step(): void {
-    const lr = this.lr;
+    const lrs = this.paramGroups.map((g, i) => {
+      if (typeof g.lr === 'number') return g.lr;
+      return this.lrOf(i);
+    });
     for (let i = 0; i < this.params.length; i++) this.checkGrad(i);
     noGrad(() => {
       for (let i = 0; i < this.params.length; i++) {
         const p = this.params[i]!;
         if (p.grad === null) continue;
-        this.update(p.data, p.grad.data, this.state[i]!, lr);
+        const gi = this.groupOf[i]!;
+        this.update(p.data, p.grad.data, this.state[i]!, lrs[gi]!, this.paramGroups[gi]!.hyperparameters);
         // A graph built before this step and run backward after it would use stale values: let core catch it.
         bumpVersion(p);
       }
@@ -144,10 +187,11 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   }
 
   /**
-   * The update of one parameter, in place: `p` its values, `g` its gradient, `s` its buffers.
+   * The update of one parameter, in place: `p` its values, `g` its gradient, `s` its buffers,
+   * `lr` and `hyper` those of its parameter group.
    * `stepCount` is still that of the previous step while this runs.
    */
-  protected abstract update(p: TypedArray, g: TypedArray, s: ParamState, lr: number): void;
+  protected abstract update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<H>): void;
 
   /** Clears every parameter's gradient (sets `.grad` to null, so the next backward writes it afresh). */
   zeroGrad(): void {
@@ -161,13 +205,17 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    *   other.loadStateDict(JSON.parse(saved)); // other continues exactly where opt was
    */
   stateDict(): OptimizerStateDict {
-    return {
+    const dict: OptimizerStateDict = {
       optimizer: this.name,
       stepCount: this.stepCount,
       lr: this.lr,
       hyperparameters: { ...this.hyperparameters },
       state: this.state.map((s) => Object.fromEntries(Object.entries(s).map(([k, b]) => [k, Array.from(b)]))),
     };
+    if (this.paramGroups.length > 1) {
+      dict.groups = this.paramGroups.map((g, i) => ({ size: g.params.length, lr: this.lrOf(i), hyperparameters: { ...g.hyperparameters } }));
+    }
+    return dict;
   }
 
   /**
@@ -190,24 +238,38 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     const stepCount = dict.stepCount;
     // NOTE: a safe integer: 1e300 is an integer too, but no count of steps reaches it, and stepCount + 1 would equal it.
     if (!Number.isSafeInteger(stepCount) || stepCount < 0) throw new ValueError(`${op}: stepCount must be a whole number from 0 to 2**53 - 1, got ${show(stepCount)}`);
-    // A schedule may have reached 0 (cosineDecay's minLr); a constant lr must stay > 0.
-    const lr = typeof this.lrOrSchedule === 'number' ? positive(op, 'lr', dict.lr) : nonNegative(op, 'lr', dict.lr);
-    const hyper = this.spec.resolve(op, this.knownHyperparameters(op, dict.hyperparameters));
-    const buffers = this.loadedBuffers(op, dict.state, hyper);
+    const saved: { size: number; lr: unknown; hyperparameters: unknown }[] = dict.groups === undefined
+      ? [{ size: this.params.length, lr: dict.lr, hyperparameters: dict.hyperparameters }]
+      : Array.isArray(dict.groups) ? dict.groups : [];
+    const sizes = this.paramGroups.map((g) => g.params.length);
+    if (saved.length !== sizes.length || saved.some((g, i) => g === null || typeof g !== 'object' || g.size !== sizes[i])) {
+      const got = saved.map((g) => show(g?.size)).join(', ');
+      throw new ValueError(`${op}: the state dict holds parameter groups of sizes [${got}], this ${this.name} [${sizes.join(', ')}]`);
+    }
+    const loaded = saved.map((g, i) => {
+      const where = sizes.length > 1 ? `${op} (param group ${i})` : op;
+      // A schedule may have reached 0 (cosineDecay's minLr); a constant lr must stay > 0.
+      const lr = typeof this.paramGroups[i]!.lr === 'number' ? positive(where, 'lr', g.lr) : nonNegative(where, 'lr', g.lr);
+      return { lr, hyper: this.spec.resolve(where, this.knownHyperparameters(where, g.hyperparameters, i)) };
+    });
+    const buffers = this.loadedBuffers(op, dict.state, loaded.map((g) => g.hyper));
     // Nothing has changed yet; from here on nothing can fail.
     this.stepCount = stepCount;
-    if (typeof this.lrOrSchedule === 'number') this.lrOrSchedule = lr;
-    this.hyper = Object.freeze(hyper);
+    loaded.forEach(({ lr, hyper }, i) => {
+      const g = this.paramGroups[i] as Group<H>;
+      if (typeof g.lr === 'number') g.lr = lr;
+      g.hyperparameters = Object.freeze(hyper);
+    });
     buffers.forEach((s, i) => {
       const target = this.state[i]!;
       for (const [k, values] of Object.entries(s)) target[k]!.set(values);
     });
   }
 
-  /** The saved hyperparameters, refusing any this optimizer does not have (a misspelt or hostile key such as "__proto__"). */
-  private knownHyperparameters(op: string, raw: unknown): Record<string, unknown> {
+  /** The saved hyperparameters of group `i`, refusing any this optimizer does not have (a misspelt or hostile key such as "__proto__"). */
+  private knownHyperparameters(op: string, raw: unknown, i: number): Record<string, unknown> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValueError(`${op}: hyperparameters must be an object, got ${show(raw)}`);
-    const known = Object.keys(this.hyper);
+    const known = Object.keys(this.paramGroups[i]!.hyperparameters);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) {
       if (!known.includes(k)) throw new ValueError(`${op}: unknown hyperparameter ${show(k)}; ${this.name} has ${known.length > 0 ? known.join(', ') : 'none'}`);
@@ -216,16 +278,16 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     return out;
   }
 
-  private loadedBuffers(op: string, state: unknown, hyper: H): Record<string, number[]>[] {
+  private loadedBuffers(op: string, state: unknown, hypers: H[]): Record<string, number[]>[] {
     if (!Array.isArray(state) || state.length !== this.params.length) {
       const got = Array.isArray(state) ? `${state.length} entries` : show(state);
       throw new ValueError(`${op}: state must hold one entry per parameter (${this.params.length}), got ${got}`);
     }
-    const names = [...this.spec.buffers(hyper)].sort();
-    if (names.join() !== Object.keys(this.state[0]!).sort().join()) {
-      throw new ValueError(`${op}: the saved hyperparameters need buffers [${names.join(', ')}], which this ${this.name} does not keep; make it with the same options`);
-    }
     state.forEach((s: Record<string, unknown>, i) => {
+      const names = [...this.spec.buffers(hypers[this.groupOf[i]!]!)].sort();
+      if (names.join() !== Object.keys(this.state[i]!).sort().join()) {
+        throw new ValueError(`${op}: the saved hyperparameters need buffers [${names.join(', ')}], which this ${this.name} does not keep; make it with the same options`);
+      }
       const keys = Object.keys(s ?? {}).sort();
       if (keys.join() !== names.join()) {
         throw new ValueError(`${op}: ${this.labels[i]} has buffers [${keys.join(', ')}], expected [${names.join(', ')}]`);
@@ -262,6 +324,20 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         );
       }
     }
+  }
+}
+
+/** A parameter group; `hyperparameters` is writable here for `loadStateDict` only. */
+class Group<H extends Hyperparameters> implements ParamGroup<H> {
+  hyperparameters: Readonly<H>;
+  constructor(readonly op: string, readonly params: readonly Tensor[], private rate: number | LrSchedule, hyper: H) {
+    this.hyperparameters = Object.freeze(hyper);
+  }
+  get lr(): number | LrSchedule {
+    return this.rate;
+  }
+  set lr(lr: number | LrSchedule) {
+    this.rate = checkLr(this.op, lr);
   }
 }
 

@@ -4,7 +4,7 @@
  * `namedParameters()` for the names used in messages.
  */
 import { ArgumentError, DTypeError, isTensor, Tensor, ValueError } from '@tapegrad/core';
-import { show } from './check.js';
+import { checkOptions, show } from './check.js';
 
 /** Anything with `parameters()`, such as an `@tapegrad/nn` Module. */
 export interface ParameterSource {
@@ -15,6 +15,18 @@ export interface ParameterSource {
 
 /** The parameters an optimizer updates. */
 export type Params = Iterable<Tensor> | ParameterSource;
+
+/**
+ * A parameter group, PyTorch's `{ 'params': …, 'lr': … }`: its tensors (or a module) and options
+ * that override the optimizer's for them (any option of the optimizer: lr, weightDecay, momentum…).
+ */
+export interface ParamGroupOptions {
+  params: Params;
+  [option: string]: unknown;
+}
+
+/** What an optimizer's constructor takes: parameters, or an array of parameter groups. */
+export type ParamsOrGroups = Params | readonly ParamGroupOptions[];
 
 export interface ResolvedParams {
   readonly tensors: readonly Tensor[];
@@ -36,6 +48,51 @@ function namesOf(source: ParameterSource): Map<Tensor, string> {
     : Object.entries(named as Record<string, Tensor>);
   for (const [name, t] of pairs) if (!names.has(t)) names.set(t, name);
   return names;
+}
+
+function isGroupList(v: unknown): v is readonly ParamGroupOptions[] {
+  if (!Array.isArray(v) || v.length === 0) return false;
+  const first: unknown = v[0];
+  return typeof first === 'object' && first !== null && !isTensor(first) && 'params' in first;
+}
+
+export interface ResolvedGroups extends ResolvedParams {
+  /** Each group's parameter count (its tensors follow each other in `tensors`) and its own options. */
+  readonly groups: readonly { size: number; options: Record<string, unknown> }[];
+  /** Whether the parameters came as a list of groups (even of one). */
+  readonly grouped: boolean;
+}
+
+/**
+ * Parameters or parameter groups, checked: every group has `params` and only options in `allowed`
+ * (not `checkFinite`, which is the optimizer's); no tensor in two groups.
+ */
+export function resolveGroups(op: string, params: ParamsOrGroups, allowed: readonly string[]): ResolvedGroups {
+  if (!isGroupList(params)) {
+    const one = resolveParams(op, params as Params);
+    return { ...one, groups: [{ size: one.tensors.length, options: {} }], grouped: false };
+  }
+  const tensors: Tensor[] = [];
+  const labels: string[] = [];
+  const groups = params.map((group, gi) => {
+    const where = `${op} (param group ${gi})`;
+    if (group === null || typeof group !== 'object' || !('params' in group)) {
+      throw new ArgumentError(`${where}: a parameter group must be an object { params, ...options }, got ${show(group)}`);
+    }
+    const { params: ps, ...options } = group;
+    checkOptions(where, options, allowed.filter((k) => k !== 'checkFinite'));
+    const one = resolveParams(where, ps);
+    one.labels.forEach((l, i) => labels.push(l.replace(/param\[(\d+)\]/, () => `param[${tensors.length + i}]`)));
+    tensors.push(...one.tensors);
+    return { size: one.tensors.length, options };
+  });
+  const seen = new Map<Tensor, number>();
+  tensors.forEach((t, i) => {
+    const first = seen.get(t);
+    if (first !== undefined) throw new ValueError(`${op}: ${labels[i]} is the same tensor as ${labels[first]}; a tensor may be in one parameter group only`);
+    seen.set(t, i);
+  });
+  return { tensors, labels, groups, grouped: true };
 }
 
 /** Checks and lists the parameters: at least one, all float tensors, none twice. */

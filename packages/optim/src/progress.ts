@@ -38,9 +38,10 @@ function fmtSeconds(s: number): string {
 export class Progress {
   private readonly start = performance.now();
   private lastDraw = -Infinity;
-  private windowLoss = 0;
-  private windowCount = 0;
-  private shownLoss = NaN;
+  /** The loss of the latest step, and the mean loss of the epoch so far (NOTE: not a window since the last redraw, which goes stale). */
+  private latest = NaN;
+  private epochMean = NaN;
+  private epoch = 1;
   private readonly bar: boolean;
 
   constructor(
@@ -57,19 +58,18 @@ export class Progress {
     return mode === 'auto' ? (out.isTTY ? 'bar' : 'lines') : mode;
   }
 
-  /** After each step: `loss` of the step just made, `step` steps done (1-based). */
-  update(step: number, loss: number): void {
+  /** After each step: `loss` of the step just made, `step` steps done (1-based), the mean loss of `epoch` so far. */
+  update(step: number, loss: number, epoch = 1, epochMean = loss): void {
     if (this.mode === 'none') return;
-    this.windowLoss += loss;
-    this.windowCount++;
+    this.latest = loss;
+    this.epoch = epoch;
+    this.epochMean = epochMean;
     if (this.bar) {
       const now = performance.now();
       if (now - this.lastDraw < REDRAW_MS && step < this.total) return;
       this.lastDraw = now;
-      this.takeWindow();
       this.out.write(`\r${this.barLine(step)}\x1b[K`);
     } else if (step % this.logEvery === 0 || step === this.total) {
-      this.takeWindow();
       this.out.write(`${this.statusLine(step)}\n`);
     }
   }
@@ -85,10 +85,8 @@ export class Progress {
     if (this.bar) this.out.write('\n');
   }
 
-  private takeWindow(): void {
-    if (this.windowCount > 0) this.shownLoss = this.windowLoss / this.windowCount;
-    this.windowLoss = 0;
-    this.windowCount = 0;
+  private losses(): string {
+    return `loss ${fmtNumber(this.latest)} (epoch ${this.epoch} mean ${fmtNumber(this.epochMean)})`;
   }
 
   private rate(step: number): { perSecond: number; eta: number } {
@@ -100,7 +98,7 @@ export class Progress {
   private statusLine(step: number): string {
     const width = String(this.total).length;
     const { perSecond } = this.rate(step);
-    return `step ${String(step).padStart(width)}/${this.total}  loss ${fmtNumber(this.shownLoss)}  ${perSecond.toFixed(0)} it/s`;
+    return `step ${String(step).padStart(width)}/${this.total}  ${this.losses()}  ${perSecond.toFixed(0)} it/s`;
   }
 
   private barLine(step: number): string {
@@ -109,6 +107,6 @@ export class Progress {
     const { perSecond, eta } = this.rate(step);
     const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
     const pct = `${Math.floor(frac * 100)}`.padStart(3);
-    return `${pct}% ${bar} ${step}/${this.total}  loss ${fmtNumber(this.shownLoss)}  ${perSecond.toFixed(0)} it/s  eta ${fmtSeconds(eta)}`;
+    return `${pct}% ${bar} ${step}/${this.total}  ${this.losses()}  ${perSecond.toFixed(0)} it/s  eta ${fmtSeconds(eta)}`;
   }
 }

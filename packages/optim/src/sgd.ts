@@ -6,7 +6,7 @@
 import { ValueError, type TypedArray } from '@tapegrad/core';
 import { bool, rate } from './check.js';
 import { Optimizer, weightDecayOf, type OptimizerOptions, type ParamState } from './optimizer.js';
-import type { Params } from './params.js';
+import type { ParamsOrGroups } from './params.js';
 
 export interface SGDOptions extends OptimizerOptions {
   /** μ in v = μv − lr·g; default 0 for SGD (plain descent), 0.9 for Momentum and Nesterov. */
@@ -45,7 +45,7 @@ function resolveSGD(variant: Variant) {
  * - nesterov:   v ← μv − lr·g; p ← p + μ²v − (1 + μ)·lr·g
  */
 abstract class MomentumFamily extends Optimizer<SGDHyperparameters> {
-  protected constructor(variant: Variant, params: Params, options: SGDOptions | undefined) {
+  protected constructor(variant: Variant, params: ParamsOrGroups, options: SGDOptions | undefined) {
     super({
       name: variant.name,
       params,
@@ -57,8 +57,8 @@ abstract class MomentumFamily extends Optimizer<SGDHyperparameters> {
     });
   }
 
-  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number): void {
-    const { momentum: mu, nesterov, weightDecay: wd } = this.hyperparameters;
+  protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<SGDHyperparameters>): void {
+    const { momentum: mu, nesterov, weightDecay: wd } = hyper;
     const n = p.length;
     if (mu === 0) {
       for (let i = 0; i < n; i++) p[i] = p[i]! - lr * (g[i]! + wd * p[i]!);
@@ -88,7 +88,7 @@ abstract class MomentumFamily extends Optimizer<SGDHyperparameters> {
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends MomentumFamily {
-  constructor(params: Params, options?: SGDOptions) {
+  constructor(params: ParamsOrGroups, options?: SGDOptions) {
     super({ name: 'SGD', momentum: 0, nesterov: false, optionNames: ['momentum', 'nesterov'] }, params, options);
   }
 }
@@ -103,7 +103,7 @@ export type MomentumOptions = Omit<SGDOptions, 'nesterov'>;
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class Momentum extends MomentumFamily {
-  constructor(params: Params, options?: MomentumOptions) {
+  constructor(params: ParamsOrGroups, options?: MomentumOptions) {
     super({ name: 'Momentum', momentum: 0.9, nesterov: false, optionNames: ['momentum'] }, params, options);
   }
 }
@@ -116,7 +116,7 @@ export class Momentum extends MomentumFamily {
  *   opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class Nesterov extends MomentumFamily {
-  constructor(params: Params, options?: MomentumOptions) {
+  constructor(params: ParamsOrGroups, options?: MomentumOptions) {
     super({ name: 'Nesterov', momentum: 0.9, nesterov: true, optionNames: ['momentum'] }, params, options);
   }
 }

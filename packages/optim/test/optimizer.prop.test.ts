@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@tapegrad/core';
-import { AdaGrad, Adam, Momentum, Nesterov, RMSProp, SGD, type Optimizer } from '../src/index.js';
+import { AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp, SGD, type Optimizer } from '../src/index.js';
 
 const RUNS = { numRuns: 50 };
 type ArbValue<A> = A extends fc.Arbitrary<infer T> ? T : never;
@@ -58,6 +58,7 @@ describe('optimizer properties on random convex quadratics', () => {
     ['AdaGrad', (ps) => new AdaGrad(ps, { lr: 1e-3 })],
     ['RMSProp', (ps) => new RMSProp(ps, { lr: 1e-3 })],
     ['Adam', (ps) => new Adam(ps, { lr: 1e-3 })],
+    ['AdamW', (ps) => new AdamW(ps, { lr: 1e-3, weightDecay: 0 })],
   ];
   it.each(makers)('%s: the first step from rest goes downhill, (p1 − p0)·g < 0', (_name, make) => {
     fc.assert(

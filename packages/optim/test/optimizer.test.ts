@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, tensor, ValueError, type Tensor } from '@tapegrad/core';
 import { Linear, Sequential } from '@tapegrad/nn';
-import { AdaGrad, Adam, Momentum, Nesterov, RMSProp, SGD, cosineDecay, type Optimizer, type OptimizerStateDict } from '../src/index.js';
+import { AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp, SGD, cosineDecay, type Optimizer, type OptimizerStateDict } from '../src/index.js';
 import { bowl, trainStep } from './support.js';
 
 const all: [string, (ps: Tensor[]) => Optimizer][] = [
@@ -11,6 +11,8 @@ const all: [string, (ps: Tensor[]) => Optimizer][] = [
   ['AdaGrad', (ps) => new AdaGrad(ps, { lr: 0.5 })],
   ['RMSProp', (ps) => new RMSProp(ps, { lr: 0.1 })],
   ['Adam', (ps) => new Adam(ps, { lr: 0.1, weightDecay: 0.01 })],
+  ['AdamW', (ps) => new AdamW(ps, { lr: 0.1, weightDecay: 0.01 })],
+  ['SGD with two parameter groups', (ps) => new SGD([{ params: ps.slice(0, 1), lr: 0.2 }, { params: ps.slice(1), momentum: 0.9 }], { lr: 0.1 })],
 ];
 
 /** A module-like object as @tapegrad/nn's Module presents its parameters. */

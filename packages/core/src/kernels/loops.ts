@@ -102,8 +102,10 @@ export function reduceKernel(x: TypedArray, shape: Shape, axes: readonly number[
   const nd = shape.length;
   const keepShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const out = allocate(dtype, sizeOf(keepShape));
-  if (kind === 'max') out.fill(-Infinity);
-  else if (kind === 'min') out.fill(Infinity);
+  // NOTE: ±∞ stored in an Int32Array is 0: int32 starts from its own extremes.
+  const int = dtype === 'int32';
+  if (kind === 'max') out.fill(int ? -0x80000000 : -Infinity);
+  else if (kind === 'min') out.fill(int ? 0x7fffffff : Infinity);
   const size = x.length;
   if (size === 0) return out;
   if (nd === 0) {

@@ -29,7 +29,7 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
   return [asTensor(a, y.dtype), y];
 }
 
-type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
+export type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
 
 /** Which of x, y and out a rule reads: backward checks that none was modified in place since. */
 export type Saves = '' | 'x' | 'out' | 'x y' | 'x y out';
@@ -64,7 +64,7 @@ function refuseBool(op: string, x: Tensor, what: string): never {
  * same shape. Ops of more operands (`where`) and matmul's batch axes broadcast the same way:
  * `broadcastShapes` for the shape, `sumTo` for each gradient.
  */
-function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule, onBool: OnBool = 'int32') {
+export function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule, onBool: OnBool = 'int32') {
   const pick = picker(saves);
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = operands(op, a, b);
@@ -113,7 +113,7 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
 
 
 /** Only computes a gradient that some input needs: `need(y, () => …)`. */
-const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
+export const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
 
 // ---------------------------------------------------------------------------
 // Arithmetic

@@ -38,13 +38,27 @@ function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | u
 }
 
 /**
- * Σ over `axis` (all axes when omitted). A bool tensor is summed as int32 (counts its trues).
+ * Σ over `axis` (all axes when omitted). A bool tensor is summed as int32 (counts its trues). An
+ * int32 sum is accumulated in float64 (exact to 2^53) and stays int32: a sum beyond the int32 range
+ * is a ValueError, never a wrapped number (numpy would give int64).
  * @example sum(tensor([[1, 2], [3, 4]]), 0); // [4, 6]
  */
 export function sum(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor {
   const x = boolAsInt(asTensor(a));
+  if (x.dtype === 'int32') return intSum(x, axis, keepdims);
   const { keepShape, out } = reduceOp('sum', 'sum', x, axis, keepdims, x.dtype);
   return record('sum', [x], out, (g) => [g.reshape(keepShape).broadcastTo(x.shape)], []);
+}
+
+/** int32 Σ: float64 partial sums, then a range check. No gradient (int32 tensors cannot require grad). */
+function intSum(x: Tensor, axis: Axis | null | undefined, keepdims: boolean): Tensor {
+  const { out } = reduceOp('sum', 'sum', x, axis, keepdims, 'float64');
+  for (const v of out.data) {
+    if (v < -0x80000000 || v > 0x7fffffff) {
+      throw new ValueError(`sum: the sum of these int32 values is ${v}, beyond the int32 range; convert with astype('float64') first`);
+    }
+  }
+  return out.astype('int32');
 }
 
 /**

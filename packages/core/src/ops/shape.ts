@@ -57,7 +57,8 @@ export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
     s[unknown] = x.size / known;
   }
   if (sizeOf(s) !== x.size) throw new ShapeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
-  if (sameShape(s, x.shape)) return x;
+  // NOTE: a new tensor even for the same shape (a view on the same storage, as PyTorch's): naming it or
+  // setting requiresGrad on it must not change x.
   return record('reshape', [x], Tensor._view(x, s), (g) => [g.reshape(x.shape)], []);
 }
 

@@ -35,6 +35,9 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
+/** A synchronous function's result: what noGrad and enableGrad accept. */
+type NotPromise<T> = T extends PromiseLike<unknown> ? never : T;
+
 function withGradMode<T>(on: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = on;
@@ -45,22 +48,39 @@ function withGradMode<T>(on: boolean, fn: () => T): T {
   }
 }
 
-/**
- * Runs `fn` without recording anything on the tape (evaluation, optimizer updates).
- * @example
- *   const y = noGrad(() => model.forward(x)); // y.requiresGrad === false
- */
-export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+/** `withGradMode` for user functions: refuses asynchronous ones, which the mode cannot follow. */
+function withSyncGradMode<T>(op: string, on: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') throw new ArgumentError(`${op}: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  const refuse = (what: string) =>
+    new ArgumentError(
+      `${op}: ${what}; grad mode is a global switch, so code after an await would run with it switched back. ` +
+        `Call ${op} on the synchronous parts (for example const y = ${op}(() => model.forward(x)) after the await)`,
+    );
+  // NOTE: an async function is refused before it runs; a plain function returning a promise only after (it already ran).
+  if (fn.constructor?.name === 'AsyncFunction') throw refuse('fn is an async function');
+  const result = withGradMode(on, fn);
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') throw refuse('fn returned a promise');
+  return result;
 }
 
 /**
- * Runs `fn` with recording on, even inside `noGrad`.
+ * Runs `fn` without recording anything on the tape (evaluation, optimizer updates).
+ * `fn` must be synchronous: an async function, or one returning a promise, is an `ArgumentError`
+ * (recording would switch back on at its first `await`).
+ * @example
+ *   const y = noGrad(() => model.forward(x)); // y.requiresGrad === false
+ */
+export function noGrad<T>(fn: () => NotPromise<T>): T {
+  return withSyncGradMode('noGrad', false, fn);
+}
+
+/**
+ * Runs `fn` with recording on, even inside `noGrad`. As `noGrad`, `fn` must be synchronous.
  * @example
  *   noGrad(() => enableGrad(() => x.mul(x))).requiresGrad; // true when x requires grad
  */
-export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
+export function enableGrad<T>(fn: () => NotPromise<T>): T {
+  return withSyncGradMode('enableGrad', true, fn);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 /** Tensors from sizes and ranges. Every function takes `{ dtype, requiresGrad }`. */
 import { isTensor } from './autograd.js';
 import { allocate, type TypedArray } from './dtype.js';
-import { ArgumentError, ValueError } from './errors.js';
+import { ArgumentError, TapegradError, ValueError } from './errors.js';
 import { checkShape, checkSize, sizeOf } from './shapes.js';
 import { show } from './messages.js';
-import { Tensor, checkOptions, type TensorOptions } from './tensor.js';
+import { Tensor, checkOptions, tensor, type TensorLike, type TensorOptions } from './tensor.js';
 
 function make(op: string, shape: unknown, value: number, options?: TensorOptions): Tensor {
   return build(op, checkShape(op, shape), options, (data) => {
@@ -24,11 +24,6 @@ function build(op: string, shape: readonly number[], options: TensorOptions | un
   return t;
 }
 
-function checkTensor(op: string, t: unknown): Tensor {
-  if (!isTensor(t)) throw new ArgumentError(`${op}: expected a Tensor, got ${show(t)}`);
-  return t;
-}
-
 /** All zeros. @example zeros([2, 3]); zeros(4, { dtype: 'float32' }); */
 export function zeros(shape: number | readonly number[], options?: TensorOptions): Tensor {
   return make('zeros', shape, 0, options);
@@ -43,17 +38,30 @@ export function full(shape: number | readonly number[], value: number | boolean,
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
   return make('full', shape, value, options);
 }
-/** Zeros with the shape (and, by default, the dtype) of `t`. @example zerosLike(W); */
-export function zerosLike(t: Tensor, options?: TensorOptions): Tensor {
+/** Zeros with the shape (and, by default, the dtype) of `t`, a tensor or nested arrays. @example zerosLike(W); zerosLike([[1, 2]]); */
+export function zerosLike(t: TensorLike, options?: TensorOptions): Tensor {
   return like('zerosLike', t, 0, options);
 }
-/** Ones with the shape (and, by default, the dtype) of `t`. @example onesLike(W); */
-export function onesLike(t: Tensor, options?: TensorOptions): Tensor {
+/** Ones with the shape (and, by default, the dtype) of `t`, a tensor or nested arrays. @example onesLike(W); onesLike([[1, 2]]); */
+export function onesLike(t: TensorLike, options?: TensorOptions): Tensor {
   return like('onesLike', t, 1, options);
 }
 
+/** A tensor as is; nested arrays, numbers and typed arrays read as `tensor()` reads them. */
+function likeOf(op: string, t: unknown): Tensor {
+  if (isTensor(t)) return t;
+  const data = typeof t === 'number' || typeof t === 'boolean' || Array.isArray(t) || ArrayBuffer.isView(t);
+  if (!data) throw new ArgumentError(`${op}: expected a Tensor, nested arrays, a number or a typed array, got ${show(t)}`);
+  try {
+    return tensor(t as TensorLike);
+  } catch (e) {
+    if (e instanceof TapegradError) throw new (e.constructor as typeof TapegradError)(`${op}: ${e.message.replace(/^tensor: /, '')}`);
+    throw e;
+  }
+}
+
 function like(op: string, t: unknown, value: number, options: TensorOptions | undefined): Tensor {
-  const x = checkTensor(op, t);
+  const x = likeOf(op, t);
   const { dtype = x.dtype, requiresGrad } = checkOptions(op, options);
   return make(op, x.shape, value, { dtype, requiresGrad });
 }

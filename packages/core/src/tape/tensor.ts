@@ -16,6 +16,8 @@ import * as act from '../ops/activation.js';
 import * as red from '../ops/reduce.js';
 import * as shp from '../ops/shape.js';
 import * as mm from '../ops/matmul.js';
+import * as mth from '../ops/math.js';
+import * as st from '../ops/statistics.js';
 import * as idx from '../ops/indexing.js';
 import * as arr from '../ops/arrange.js';
 import * as srt from '../ops/sort.js';
@@ -45,11 +47,13 @@ export class Tensor {
   _base: Tensor | null = null;
   /** @internal `_arr` lies in a slab that other tensors share: it is copied out before a user sees it. */
   _slab: boolean;
+  /** The size of each axis, frozen. @example tensor([[1, 2, 3]]).shape; // [1, 3] */
   readonly shape: Shape;
+  /** The element type: 'float64', 'float32' or 'int32'. @example tensor([1]).dtype; // 'float64' */
   readonly dtype: DType;
-  /** The op that made this tensor, or null for a leaf. */
+  /** The op that made this tensor, or null for a leaf. @example w.mul(3).node?.op; // 'mul' */
   node: Node | null = null;
-  /** An optional label, shown in messages and graphs. */
+  /** An optional label, shown in messages and graphs. @example w.name = 'W1'; */
   name: string | undefined = undefined;
   /** @internal */
   retainsGrad = false;
@@ -142,22 +146,29 @@ export class Tensor {
     this._grad = g;
   }
 
-  /** The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
+  /** @internal The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
   get [TENSOR_BRAND](): true {
     return true;
   }
 
+  /** The number of axes. @example tensor([[1, 2]]).ndim; // 2 */
   get ndim(): number {
     return this.shape.length;
   }
+  /** The number of elements. @example tensor([[1, 2]]).size; // 2 */
   get size(): number {
     return this._data.length;
   }
-  /** True for tensors made by the user rather than by an op on the tape. */
+  /** True for tensors made by the user rather than by an op on the tape. @example x.mul(2).isLeaf; // false */
   get isLeaf(): boolean {
     return this.node === null;
   }
 
+  /**
+   * Whether ops on this tensor are recorded so that `backward` fills its `.grad` (float dtypes only).
+   * @example
+   *   const w = tensor([1, 2]); w.requiresGrad = true;
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -170,7 +181,7 @@ export class Tensor {
     }
     this._requiresGrad = on;
   }
-  /** Sets `requiresGrad` and returns this tensor (PyTorch's `requires_grad_`). */
+  /** Sets `requiresGrad` and returns this tensor (PyTorch's `requires_grad_`). @example const w = randn([2, 3]).requiresGrad_(); */
   requiresGrad_(on = true): this {
     this.requiresGrad = on;
     return this;
@@ -190,17 +201,17 @@ export class Tensor {
     if (opts === null || typeof opts !== 'object') throw new ArgumentError(`backward: options must be an object, got ${show(opts)}`);
     backward(this, gradient === undefined ? undefined : asTensor(gradient, this.dtype), opts);
   }
-  /** Keep `.grad` on this non-leaf tensor too during backward. */
+  /** Keep `.grad` on this non-leaf tensor too during backward. @example const h = x.mul(2).retainGrad(); */
   retainGrad(): this {
     this.retainsGrad = true;
     return this;
   }
-  /** Sets `.grad` back to null. */
+  /** Sets `.grad` back to null. @example w.zeroGrad(); */
   zeroGrad(): void {
     this.grad = null;
   }
   // ---- in place (never recorded; each bumps the version so backward can catch a stale save) ----
-  /** How many times this tensor's storage was modified in place. */
+  /** How many times this tensor's storage was modified in place. @example w.fill_(0).version; // 1 */
   get version(): number {
     return versionOf(this);
   }
@@ -273,11 +284,16 @@ export class Tensor {
 
 
   // ---- conversion ----
-  /** Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`; a bool tensor gives booleans. */
-  toArray(): NestedArray {
+  /**
+   * Nested arrays (a number for a 0-d tensor), like numpy's `tolist()`; a bool tensor gives booleans. Name the
+   * type you know the tensor has to use it without a cast (the shape is not known to the type checker).
+   * @example
+   *   tensor([[1, 2], [3, 4]]).toArray<number[][]>().map((row) => row[0]); // [1, 3]
+   */
+  toArray<T extends NestedArray = NestedArray>(): T {
     const { shape } = this;
     const data: ArrayLike<number | boolean> = this.dtype === 'bool' ? Array.from(this._data, (v) => v !== 0) : this._data;
-    if (shape.length === 0) return data[0]!;
+    if (shape.length === 0) return data[0]! as T;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = shape[dim]!;
       const inner = stride / n;
@@ -287,31 +303,39 @@ export class Tensor {
       }
       return out;
     };
-    return build(0, 0, data.length);
+    return build(0, 0, data.length) as unknown as T;
   }
-  /** The value of a one-element tensor as a number (a bool tensor gives 1 or 0; `toArray` gives true or false). */
+  /**
+   * What `JSON.stringify` writes: the values as nested arrays, as `toArray()` (NaN and ±Infinity become null, as JSON has no such numbers).
+   * @example
+   *   JSON.stringify({ w: tensor([[1, 2]]) }); // '{"w":[[1,2]]}'
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
+  }
+  /** The value of a one-element tensor as a number (a bool tensor gives 1 or 0; `toArray` gives true or false). @example tensor([[3]]).item(); // 3 */
   item(): number {
     if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
     return this._data[0]!;
   }
-  /** What `console.log(t)` shows in Node: numpy's repr style, `tensor([1., 2.])`. */
+  /** What `console.log(t)` shows in Node: numpy's repr style. @example console.log(tensor([1, 2])); // tensor([1., 2.]) */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     const repr = formatRepr(this._data, this.shape, this.dtype);
     return this.node !== null ? `${repr.slice(0, -1)}, gradFn=<${this.node.op}>)` : this.requiresGrad ? `${repr.slice(0, -1)}, requiresGrad=true)` : repr;
   }
-  /** Prints like numpy's `print(a)`. */
+  /** Prints like numpy's `print(a)`. @example tensor([1, 2]).toString(); // '[1. 2.]' */
   toString(): string {
     return formatTensor(this._data, this.shape, this.dtype);
   }
-  /** A copy with its own storage, on the tape (its gradient flows back to this). */
+  /** A copy with its own storage, on the tape (its gradient flows back to this). @example const saved = w.clone(); */
   clone(): Tensor {
     return shp.clone(this);
   }
-  /** The same storage, cut from the tape. */
+  /** The same storage, cut from the tape. @example const y = model.forward(x).detach(); // no grad flows back */
   detach(): Tensor {
     return Tensor._view(this, this.shape);
   }
-  /** A copy in another dtype (differentiable between float dtypes); to bool: true where nonzero (NaN included). */
+  /** A copy in another dtype (differentiable between float dtypes); to bool: true where nonzero (NaN included). @example tensor([1.7]).astype('int32'); // [1] */
   astype(dtype: DType): Tensor {
     return shp.astype(this, dtype);
   }
@@ -329,26 +353,131 @@ export class Tensor {
   }
 
   // ---- elementwise ----
+  /**
+   * Elementwise `this + y`, broadcast by numpy's rules.
+   * @example
+   *   tensor([1, 2]).add(10); // [11, 12]
+   */
   add(y: TensorLike): Tensor { return ew.add(this, y); }
+  /**
+   * Elementwise `this − y`, broadcast.
+   * @example
+   *   tensor([1, 2]).sub([[1], [2]]); // [[0, 1], [-1, 0]]
+   */
   sub(y: TensorLike): Tensor { return ew.sub(this, y); }
+  /**
+   * Elementwise `this · y`, broadcast.
+   * @example
+   *   tensor([1, 2]).mul(3); // [3, 6]
+   */
   mul(y: TensorLike): Tensor { return ew.mul(this, y); }
+  /**
+   * Elementwise `this / y`, broadcast.
+   * @example
+   *   tensor([1, 2]).div(4); // [0.25, 0.5]
+   */
   div(y: TensorLike): Tensor { return ew.div(this, y); }
+  /**
+   * Elementwise `this ** y`, broadcast.
+   * @example
+   *   tensor([2, 3]).pow(2); // [4, 9]
+   */
   pow(y: TensorLike): Tensor { return ew.pow(this, y); }
+  /**
+   * Elementwise larger of `this` and `y`, broadcast (numpy's `maximum`).
+   * @example
+   *   tensor([-1, 2]).maximum(0); // [0, 2]
+   */
   maximum(y: TensorLike): Tensor { return ew.maximum(this, y); }
+  /**
+   * Elementwise smaller of `this` and `y`, broadcast (numpy's `minimum`).
+   * @example
+   *   tensor([-1, 2]).minimum(0); // [-1, 0]
+   */
   minimum(y: TensorLike): Tensor { return ew.minimum(this, y); }
+  /**
+   * Elementwise `−this`.
+   * @example
+   *   tensor([1, -2]).neg(); // [-1, 2]
+   */
   neg(): Tensor { return ew.neg(this); }
+  /**
+   * Elementwise e to the power of each element.
+   * @example
+   *   tensor([0, 1]).exp(); // [1, 2.71828183]
+   */
   exp(): Tensor { return ew.exp(this); }
+  /**
+   * Elementwise natural logarithm.
+   * @example
+   *   tensor([1, Math.E]).log(); // [0, 1]
+   */
   log(): Tensor { return ew.log(this); }
+  /**
+   * Elementwise square root.
+   * @example
+   *   tensor([4, 9]).sqrt(); // [2, 3]
+   */
   sqrt(): Tensor { return ew.sqrt(this); }
+  /**
+   * Elementwise `this²`.
+   * @example
+   *   tensor([-2, 3]).square(); // [4, 9]
+   */
   square(): Tensor { return ew.square(this); }
+  /**
+   * Elementwise absolute value.
+   * @example
+   *   tensor([-2, 3]).abs(); // [2, 3]
+   */
   abs(): Tensor { return ew.abs(this); }
+  /**
+   * Each element limited to [min, max] (null or omitted: no bound on that side).
+   * @example
+   *   tensor([-2, 0.5, 3]).clamp(0, 1); // [0, 0.5, 1]
+   */
   clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  /**
+   * `this` where `cond` is true (or non-zero), else `other`, broadcast (numpy's `where(cond, this, other)`).
+   * @example
+   *   tensor([1, 2]).where([true, false], 0); // [1, 0]
+   */
   where(cond: TensorLike, other: TensorLike): Tensor { return ew.where(cond, this, other); }
+  /**
+   * Elementwise `this == y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).eq(2); // [false, true]
+   */
   eq(y: TensorLike): Tensor { return ew.eq(this, y); }
+  /**
+   * Elementwise `this != y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).ne(2); // [true, false]
+   */
   ne(y: TensorLike): Tensor { return ew.ne(this, y); }
+  /**
+   * Elementwise `this < y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).lt(2); // [true, false]
+   */
   lt(y: TensorLike): Tensor { return ew.lt(this, y); }
+  /**
+   * Elementwise `this <= y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).le(2); // [true, true]
+   */
   le(y: TensorLike): Tensor { return ew.le(this, y); }
+  /**
+   * Elementwise `this > y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).gt(1); // [false, true]
+   */
   gt(y: TensorLike): Tensor { return ew.gt(this, y); }
+  /**
+   * Elementwise `this >= y`, a bool tensor (no gradient).
+   * @example
+   *   tensor([1, 2]).ge(1); // [true, true]
+   */
   ge(y: TensorLike): Tensor { return ew.ge(this, y); }
   /**
    * True where both are nonzero (bool, no gradient).
@@ -394,42 +523,275 @@ export class Tensor {
   isInf(): Tensor { return ew.isInf(this); }
 
   // ---- activation ----
+  /**
+   * Elementwise hyperbolic tangent.
+   * @example
+   *   tensor([0]).tanh(); // [0]
+   */
   tanh(): Tensor { return act.tanh(this); }
+  /**
+   * Elementwise `1 / (1 + e^−x)`, without overflow for large |x|.
+   * @example
+   *   tensor([0]).sigmoid(); // [0.5]
+   */
   sigmoid(): Tensor { return act.sigmoid(this); }
+  /**
+   * Elementwise `max(0, x)` (gradient 0 at 0).
+   * @example
+   *   tensor([-1, 2]).relu(); // [0, 2]
+   */
   relu(): Tensor { return act.relu(this); }
+  /**
+   * Elementwise step function: 1 where x > 0, else 0 (gradient 0).
+   * @example
+   *   tensor([-1, 2]).step(); // [0, 1]
+   */
   step(): Tensor { return act.step(this); }
+  /**
+   * Softmax along `axis` (default the last), stable for large inputs.
+   * @example
+   *   tensor([1, 2, 3]).softmax(); // [0.09003057, 0.24472847, 0.66524096]
+   */
   softmax(axis = -1): Tensor { return act.softmax(this, axis); }
+  /**
+   * Log of the softmax along `axis` (default the last), computed stably.
+   * @example
+   *   tensor([0, 0]).logSoftmax(); // [-0.69314718, -0.69314718]
+   */
   logSoftmax(axis = -1): Tensor { return act.logSoftmax(this, axis); }
 
   // ---- reduce ----
+  /**
+   * Sum over `axis` (one, several, or all when omitted), as numpy's `sum`.
+   * @example
+   *   tensor([[1, 2], [3, 4]]).sum(0); // [4, 6]
+   */
   sum(axis?: Axis | null, keepdims = false): Tensor { return red.sum(this, axis, keepdims); }
+  /**
+   * Mean over `axis` (all when omitted).
+   * @example
+   *   tensor([[1, 2], [3, 4]]).mean(1); // [1.5, 3.5]
+   */
   mean(axis?: Axis | null, keepdims = false): Tensor { return red.mean(this, axis, keepdims); }
+  /**
+   * Largest element over `axis` (all when omitted).
+   * @example
+   *   tensor([[1, 5], [3, 4]]).max(0); // [3, 5]
+   */
   max(axis?: Axis | null, keepdims = false): Tensor { return red.max(this, axis, keepdims); }
+  /**
+   * Smallest element over `axis` (all when omitted).
+   * @example
+   *   tensor([[1, 5], [3, 4]]).min(1); // [1, 3]
+   */
   min(axis?: Axis | null, keepdims = false): Tensor { return red.min(this, axis, keepdims); }
+  /**
+   * `log(sum(exp(x)))` over `axis`, computed stably.
+   * @example
+   *   tensor([0, 0]).logsumexp(); // 0.69314718
+   */
   logsumexp(axis?: Axis | null, keepdims = false): Tensor { return red.logsumexp(this, axis, keepdims); }
+  /**
+   * Index of the largest element along `axis` (of the flattened tensor when omitted), int32.
+   * @example
+   *   tensor([[1, 5], [3, 4]]).argmax(1); // [1, 1]
+   */
   argmax(axis?: number | null, keepdims = false): Tensor { return red.argmax(this, axis, keepdims); }
+  /**
+   * Index of the smallest element along `axis` (of the flattened tensor when omitted), int32.
+   * @example
+   *   tensor([[1, 5], [3, 4]]).argmin(0); // [0, 1]
+   */
   argmin(axis?: number | null, keepdims = false): Tensor { return red.argmin(this, axis, keepdims); }
 
+  // ---- elementwise math (ops/math.ts) ----
+  /** Largest integer ≤ each value (zero gradient). @example tensor([-1.5, 1.5]).floor(); // [-2, 1] */
+  floor(): Tensor { return mth.floor(this); }
+  /** Smallest integer ≥ each value (zero gradient). @example tensor([-1.5, 1.5]).ceil(); // [-1, 2] */
+  ceil(): Tensor { return mth.ceil(this); }
+  /** Nearest integer, halves to even as numpy (zero gradient). @example tensor([0.5, 1.5]).round(); // [0, 2] */
+  round(): Tensor { return mth.round(this); }
+  /** Rounded toward 0 (zero gradient). @example tensor([-1.5, 1.5]).trunc(); // [-1, 1] */
+  trunc(): Tensor { return mth.trunc(this); }
+  /** −1, 0 or 1; NaN stays NaN as numpy (zero gradient). @example tensor([-2, 0, 3]).sign(); // [-1, 0, 1] */
+  sign(): Tensor { return mth.sign(this); }
+  /** Sine. @example tensor([0]).sin(); // [0] */
+  sin(): Tensor { return mth.sin(this); }
+  /** Cosine. @example tensor([0]).cos(); // [1] */
+  cos(): Tensor { return mth.cos(this); }
+  /** Tangent. @example tensor([0]).tan(); // [0] */
+  tan(): Tensor { return mth.tan(this); }
+  /** Inverse sine. @example tensor([1]).asin(); // [1.57079633] */
+  asin(): Tensor { return mth.asin(this); }
+  /** Inverse cosine. @example tensor([1]).acos(); // [0] */
+  acos(): Tensor { return mth.acos(this); }
+  /** Inverse tangent. @example tensor([1]).atan(); // [0.78539816] */
+  atan(): Tensor { return mth.atan(this); }
+  /** Hyperbolic sine. @example tensor([0]).sinh(); // [0] */
+  sinh(): Tensor { return mth.sinh(this); }
+  /** Hyperbolic cosine. @example tensor([0]).cosh(); // [1] */
+  cosh(): Tensor { return mth.cosh(this); }
+  /** Inverse hyperbolic sine. @example tensor([0]).asinh(); // [0] */
+  asinh(): Tensor { return mth.asinh(this); }
+  /** Inverse hyperbolic cosine. @example tensor([1]).acosh(); // [0] */
+  acosh(): Tensor { return mth.acosh(this); }
+  /** Inverse hyperbolic tangent. @example tensor([0]).atanh(); // [0] */
+  atanh(): Tensor { return mth.atanh(this); }
+  /** 1 / x. @example tensor([2]).reciprocal(); // [0.5] */
+  reciprocal(): Tensor { return mth.reciprocal(this); }
+  /** 1 / √x. @example tensor([4]).rsqrt(); // [0.5] */
+  rsqrt(): Tensor { return mth.rsqrt(this); }
+  /** log(1 + x), accurate for tiny x. @example tensor([0]).log1p(); // [0] */
+  log1p(): Tensor { return mth.log1p(this); }
+  /** eˣ − 1, accurate for tiny x. @example tensor([0]).expm1(); // [0] */
+  expm1(): Tensor { return mth.expm1(this); }
+  /** Base-2 logarithm. @example tensor([8]).log2(); // [3] */
+  log2(): Tensor { return mth.log2(this); }
+  /** Base-10 logarithm. @example tensor([1000]).log10(); // [3] */
+  log10(): Tensor { return mth.log10(this); }
+  /** 2ˣ. @example tensor([3]).exp2(); // [8] */
+  exp2(): Tensor { return mth.exp2(this); }
+  /** The error function. @example tensor([0]).erf(); // [0] */
+  erf(): Tensor { return mth.erf(this); }
+  /** 1 − erf(x), accurate where erf is near 1. @example tensor([0]).erfc(); // [1] */
+  erfc(): Tensor { return mth.erfc(this); }
+  /** atan2(this, x): the angle of the point (x, this). @example tensor([1]).atan2(0); // [1.57079633] */
+  atan2(x: TensorLike): Tensor { return mth.atan2(this, x); }
+  /** numpy's remainder: the divisor's sign. @example tensor([-1]).mod(3); // [2] */
+  mod(y: TensorLike): Tensor { return mth.mod(this, y); }
+  /** C's fmod: the dividend's sign. @example tensor([-1]).fmod(3); // [-1] */
+  fmod(y: TensorLike): Tensor { return mth.fmod(this, y); }
+  /** floor(this / y), as numpy's // (zero gradient). @example tensor([-7]).floorDivide(2); // [-4] */
+  floorDivide(y: TensorLike): Tensor { return mth.floorDivide(this, y); }
+  /** (this − y)². @example tensor([1]).squaredDifference(3); // [4] */
+  squaredDifference(y: TensorLike): Tensor { return mth.squaredDifference(this, y); }
+  /** log(eˣ + eʸ) without overflow. @example tensor([0]).logaddexp(0); // [0.69314718] */
+  logaddexp(y: TensorLike): Tensor { return mth.logaddexp(this, y); }
+
+  // ---- PyTorch's activations ----
+  /** x for x > 0, else negativeSlope·x. @example tensor([-2, 3]).leakyRelu(); // [-0.02, 3] */
+  leakyRelu(negativeSlope = 0.01): Tensor { return act.leakyRelu(this, negativeSlope); }
+  /** x for x > 0, else alpha·(eˣ − 1). @example tensor([2]).elu(); // [2] */
+  elu(alpha = 1): Tensor { return act.elu(this, alpha); }
+  /** PyTorch's scaled elu. @example tensor([1]).selu(); // [1.05070099] */
+  selu(): Tensor { return act.selu(this); }
+  /** max(0, x) + min(0, alpha·(e^(x/alpha) − 1)). @example tensor([2]).celu(); // [2] */
+  celu(alpha = 1): Tensor { return act.celu(this, alpha); }
+  /** log(1 + e^(beta·x)) / beta; x above the threshold. @example tensor([0]).softplus(); // [0.69314718] */
+  softplus(beta = 1, threshold = 20): Tensor { return act.softplus(this, beta, threshold); }
+  /** log σ(x), finite for large |x|. @example tensor([0]).logSigmoid(); // [-0.69314718] */
+  logSigmoid(): Tensor { return act.logSigmoid(this); }
+  /** min(max(x, 0), 6). @example tensor([9]).relu6(); // [6] */
+  relu6(): Tensor { return act.relu6(this); }
+  /** x limited to [min, max]. @example tensor([2]).hardtanh(); // [1] */
+  hardtanh(min = -1, max = 1): Tensor { return act.hardtanh(this, min, max); }
+  /** 0 below −3, 1 above 3, x/6 + 1/2 between. @example tensor([0]).hardSigmoid(); // [0.5] */
+  hardSigmoid(): Tensor { return act.hardSigmoid(this); }
+  /** x · hardSigmoid(x). @example tensor([4]).hardSwish(); // [4] */
+  hardSwish(): Tensor { return act.hardSwish(this); }
+  /** x·Φ(x), through erf or PyTorch's tanh approximation. @example tensor([1]).gelu(); // [0.84134475] */
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return act.gelu(this, approximate); }
+  /** x · σ(x). @example tensor([0]).silu(); // [0] */
+  silu(): Tensor { return act.silu(this); }
+  /** x · tanh(softplus(x)). @example tensor([0]).mish(); // [0] */
+  mish(): Tensor { return act.mish(this); }
+  /** x for x > 0, else weight·x (one weight, or one per channel on axis 1). @example tensor([[-2, 3]]).prelu(0.25); // [[-0.5, 3]] */
+  prelu(weight: TensorLike): Tensor { return act.prelu(this, weight); }
+
+  // ---- statistics and scans (ops/statistics.ts) ----
+  /** The product over `axis` (all axes when omitted). @example tensor([[1, 2], [3, 4]]).prod(1); // [2, 12] */
+  prod(axis?: Axis | null, keepdims = false): Tensor { return st.prod(this, axis, keepdims); }
+  /** The variance, numpy's ddof = 0 by default (PyTorch's is 1). @example tensor([1, 2, 3, 4]).var(); // 1.25 */
+  var(axis?: Axis | null, keepdims = false, ddof = 0): Tensor { return st.variance(this, axis, keepdims, ddof); }
+  /** The standard deviation, numpy's ddof = 0 by default. @example tensor([1, 2, 3, 4]).std(); // 1.11803399 */
+  std(axis?: Axis | null, keepdims = false, ddof = 0): Tensor { return st.std(this, axis, keepdims, ddof); }
+  /** The vector norm over `axis` (ord 1, 2, ±Infinity, 0, 'fro'). @example tensor([3, 4]).norm(); // 5 */
+  norm(ord: st.NormOrd = 2, axis?: Axis | null, keepdims = false): Tensor { return st.norm(this, ord, axis, keepdims); }
+  /** The median over `axis`, numpy's (the mean of the middle two). @example tensor([3, 1, 4, 2]).median(); // 2.5 */
+  median(axis?: Axis | null, keepdims = false): Tensor { return st.median(this, axis, keepdims); }
+  /** True where some value over `axis` is nonzero. @example tensor([0, 2]).any(); // true */
+  any(axis?: Axis | null, keepdims = false): Tensor { return st.any(this, axis, keepdims); }
+  /** True where every value over `axis` is nonzero. @example tensor([0, 2]).all(); // false */
+  all(axis?: Axis | null, keepdims = false): Tensor { return st.all(this, axis, keepdims); }
+  /** How many values over `axis` are nonzero (int32). @example tensor([0, 2, 3]).countNonzero(); // 2 */
+  countNonzero(axis?: Axis | null, keepdims = false): Tensor { return st.countNonzero(this, axis, keepdims); }
+  /** The running sum along `axis` (flattened when omitted). @example tensor([1, 2, 3]).cumsum(0); // [1, 3, 6] */
+  cumsum(axis?: number | null): Tensor { return st.cumsum(this, axis); }
+  /** The running product along `axis` (flattened when omitted). @example tensor([1, 2, 3]).cumprod(0); // [1, 2, 6] */
+  cumprod(axis?: number | null): Tensor { return st.cumprod(this, axis); }
+  /** The running log Σ exp along `axis`. @example tensor([0, 0]).logcumsumexp(0); // [0, 0.69314718] */
+  logcumsumexp(axis?: number | null): Tensor { return st.logcumsumexp(this, axis); }
+
   // ---- matmul ----
+  /**
+   * Matrix product with numpy's `matmul` rules (1-d, 2-d, batched with broadcast batch axes).
+   * @example
+   *   tensor([[1, 2]]).matmul([[3], [4]]); // [[11]]
+   */
   matmul(y: TensorLike): Tensor { return mm.matmul(this, y); }
+  /**
+   * numpy's `dot`: inner product of vectors, matrix product of matrices, scalar product of 0-d.
+   * @example
+   *   tensor([1, 2]).dot([3, 4]); // 11
+   */
   dot(y: TensorLike): Tensor { return mm.dot(this, y); }
 
   // ---- shape ----
+  /**
+   * The same elements in another shape (one size may be −1); a new tensor on the same storage.
+   * @example
+   *   arange(6).reshape(2, 3); arange(6).reshape([3, -1]); // shapes [2, 3] and [3, 2]
+   */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     return shp.reshape(this, (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[]);
   }
+  /**
+   * The elements as a 1-d tensor, in row-major order.
+   * @example
+   *   tensor([[1, 2], [3, 4]]).flatten(); // [1, 2, 3, 4]
+   */
   flatten(): Tensor { return shp.reshape(this, [-1]); }
+  /**
+   * Permutes the axes (reverses them when omitted), as numpy's `transpose`.
+   * @example
+   *   ones([2, 3, 4]).transpose([1, 0, 2]).shape; // [3, 2, 4]
+   */
   transpose(axes?: readonly number[]): Tensor { return shp.transpose(this, axes); }
-  /** All axes reversed, as numpy's `.T`. */
+  /** All axes reversed, as numpy's `.T`. @example ones([2, 3]).T.shape; // [3, 2] */
   get T(): Tensor { return shp.transpose(this); }
-  /** The last two axes swapped (a batch of matrices transposed). */
+  /** The last two axes swapped (a batch of matrices transposed). @example ones([5, 2, 3]).mT.shape; // [5, 3, 2] */
   get mT(): Tensor { return shp.mT(this); }
+  /**
+   * Removes axes of size 1 (the given ones, or all).
+   * @example
+   *   ones([1, 3, 1]).squeeze().shape; // [3]
+   */
   squeeze(axis?: Axis | null): Tensor { return shp.squeeze(this, axis); }
+  /**
+   * Inserts an axis of size 1 at `axis`.
+   * @example
+   *   tensor([1, 2]).unsqueeze(0).shape; // [1, 2]
+   */
   unsqueeze(axis: number): Tensor { return shp.unsqueeze(this, axis); }
+  /**
+   * This tensor broadcast to `shape` by numpy's rules (its gradient sums back).
+   * @example
+   *   tensor([1, 2]).broadcastTo([2, 2]); // [[1, 2], [1, 2]]
+   */
   broadcastTo(shape: readonly number[]): Tensor { return shp.broadcastTo(this, shape); }
+  /**
+   * Elements `start:end:step` along `axis`, as numpy's slice on that axis.
+   * @example
+   *   arange(6).reshape(2, 3).slice(1, 0, 2); // [[0, 1], [3, 4]]
+   */
   slice(axis: number, start?: number | null, end?: number | null, step?: number): Tensor {
     return shp.slice(this, axis, start, end, step);
   }
+  /**
+   * Picks elements by index along `axis`, as numpy's `take_along_axis`.
+   * @example
+   *   tensor([[1, 2], [3, 4]]).takeAlongAxis([[1], [0]], 1); // [[2], [3]]
+   */
   takeAlongAxis(indices: TensorLike, axis: number): Tensor { return shp.takeAlongAxis(this, indices, axis); }
   /** Joins this tensor and `others` along `axis`. @example a.concat([b], 0); // concat([a, b], 0) */
   concat(others: TensorLike | readonly TensorLike[], axis = 0): Tensor { return shp.concat([this, ...listOf(others)], axis); }
