@@ -163,10 +163,10 @@ describe('setNumThreads / getNumThreads', () => {
     }
   });
 
-  it('a count that is not a positive integer is an ArgumentError naming it', () => {
+  it('a count that is not a whole number from 1 to 64 is an ArgumentError naming it', () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => setNumThreads(bad)).toThrow(ArgumentError);
-      expect(() => setNumThreads(bad)).toThrow(`setNumThreads: the count must be a positive integer, got ${bad}`);
+      expect(() => setNumThreads(bad)).toThrow(`setNumThreads: the count must be a whole number from 1 to 64, got ${bad}`);
     }
     expect(() => setNumThreads('2' as unknown as number)).toThrow(ArgumentError);
   });

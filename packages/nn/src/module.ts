@@ -249,7 +249,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /**
    * Copies values into the parameters and buffers in place (so optimizers holding them see the change).
    * Every key must match a parameter or buffer and every shape must match; NOTE: everything is checked
-   * before anything is written, so a failed load changes nothing.
+   * before anything is written, so a failed load changes nothing. Each
+   * written tensor's version is bumped, so a graph built before the load refuses to run backward.
    * @example
    *   model.loadStateDict({ 'layers.0.weight': [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], 'layers.0.bias': [0.1, 0.2, 0.3] });
    */
@@ -269,13 +270,17 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       throw new ValueError(`${op}: keys do not match the model's parameters and buffers: ${parts.join('; ')} (expected ${[...known].join(', ')})`);
     }
     const updates = params.map(([name, p]) => {
-      const { shape, values } = decodeValue(name, state[name]!);
+      const { shape, values } = decodeValue(name, state[name]!, p.dtype);
       if (shape.length !== p.shape.length || shape.some((d, i) => d !== p.shape[i])) {
         throw new ShapeError(`${op}: '${name}' has shape ${fmt(p.shape)} in the model but ${fmt(shape)} in the state`);
       }
       return { p, values };
     });
-    for (const { p, values } of updates) p.data.set(values);
+    for (const { p, values } of updates) {
+      p.data.set(values);
+      // A graph built before the load and run backward after it would use the new values: let core refuse it.
+      p.bumpVersion();
+    }
   }
 
   /** Extra text inside the parentheses of `toString` (the layer's settings). */

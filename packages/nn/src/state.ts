@@ -3,8 +3,8 @@
  * NaN, ±Infinity and −0 encoded as strings) per parameter. Core owns that format; nn uses it.
  */
 import {
-  decodeNumber, fmt, isTensor, tensor, tensorEntry, ValueError,
-  type EncodedNumber, type NestedArray, type Tensor, type TensorEntry, type TypedArray,
+  decodeNumber, DTypeError, fmt, isTensor, show, tensor, tensorEntry, ValueError,
+  type DType, type EncodedNumber, type NestedArray, type Tensor, type TensorEntry, type TypedArray,
 } from '@tapegrad/core';
 
 export type { EncodedNumber };
@@ -20,8 +20,22 @@ export type StateValue = TensorState | Tensor | NestedArray;
 
 function decodeEntryNumber(name: string, v: unknown, index: number): number {
   const n = decodeNumber(v);
-  if (n === undefined) throw new ValueError(`loadStateDict: '${name}' has a non-number ${JSON.stringify(v)} at position ${index}`);
+  // NOTE: show, not JSON.stringify, which throws its own TypeError on a BigInt.
+  if (n === undefined) throw new ValueError(`loadStateDict: '${name}' has a non-number ${show(v)} at position ${index}`);
   return n;
+}
+
+/**
+ * A state entry's dtype must name one, and fit the tensor it loads into: float32 and float64 load
+ * into each other, int32 (a counter buffer) only into int32.
+ */
+function checkEntryDType(name: string, dtype: unknown, target: DType): void {
+  if (dtype !== 'float64' && dtype !== 'float32' && dtype !== 'int32') {
+    throw new ValueError(`loadStateDict: '${name}' has dtype ${dtype === undefined ? 'missing' : show(dtype)}; a state entry's dtype is "float64", "float32" or "int32"`);
+  }
+  if ((dtype === 'int32') !== (target === 'int32')) {
+    throw new DTypeError(`loadStateDict: '${name}' is ${dtype} in the state but ${target} in the model`);
+  }
 }
 
 /** A tensor as a JSON-ready entry. @example encodeTensor(tensor([1, NaN])).data; // [1, 'NaN'] */
@@ -36,7 +50,7 @@ function isTensorState(v: unknown): v is TensorState {
 
 function checkEntryShape(name: string, shape: unknown, length: number): readonly number[] {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ValueError(`loadStateDict: '${name}' has a bad shape ${JSON.stringify(shape)}`);
+    throw new ValueError(`loadStateDict: '${name}' has a bad shape ${show(shape)}`);
   }
   const size = shape.reduce((a: number, d: number) => a * d, 1);
   if (size !== length) {
@@ -46,9 +60,13 @@ function checkEntryShape(name: string, shape: unknown, length: number): readonly
 }
 
 /** The shape and values of one state-dict entry, checked. */
-export function decodeValue(name: string, v: StateValue): { shape: readonly number[]; values: TypedArray | number[] } {
-  if (isTensor(v)) return { shape: v.shape, values: v.data };
+export function decodeValue(name: string, v: StateValue, target: DType): { shape: readonly number[]; values: TypedArray | number[] } {
+  if (isTensor(v)) {
+    checkEntryDType(name, v.dtype, target);
+    return { shape: v.shape, values: v.data };
+  }
   if (isTensorState(v)) {
+    checkEntryDType(name, v.dtype, target);
     if (!Array.isArray(v.data)) throw new ValueError(`loadStateDict: '${name}'.data must be an array of numbers`);
     const shape = checkEntryShape(name, v.shape, v.data.length);
     return { shape, values: v.data.map((x, i) => decodeEntryNumber(name, x, i)) };

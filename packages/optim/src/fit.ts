@@ -225,7 +225,7 @@ class Run {
     this.total = this.o.iterations ?? this.o.epochs! * source.perEpoch;
     this.evalSet = this.o.evalData === undefined ? undefined : samples(`${op} evalData`, ...this.o.evalData);
     const config: RunConfig = { samples: x.shape[0]!, batchSize: this.o.batchSize, sampling: this.o.sampling ?? 'shuffle', dropLast: this.o.dropLast ?? false };
-    this.trainee = { model: this.o.model, optimizer: this.o.optimizer, generator: this.o.generator, config };
+    this.trainee = { model: this.o.model, optimizer: this.o.optimizer, generator: this.o.generator, config, perEpoch: source.perEpoch };
     const ck = this.o.checkpoint;
     if (this.o.resume && ck!.storage.exists(ck!.path)) this.state = restoreCheckpoint(op, this.trainee, ck!.storage.load(ck!.path));
     const out = this.o.output ?? defaultOutput();
@@ -258,14 +258,19 @@ class Run {
       position: this.batches.position,
     };
   }
+  /** Copies a checked checkpoint's state field by field (never Object.assign: a file's keys must not reach our objects). */
   private set state(s: RunState) {
-    this.history = s.history as History;
-    this.secondsBefore = s.history.seconds;
-    Object.assign(this.sinceEval, s.sinceEval);
-    Object.assign(this.epochWindow, s.epochWindow);
+    const h = s.history;
+    this.history = { loss: h.loss.slice(), evals: h.evals.map((e) => ({ ...e }) as Evaluation), steps: h.steps, epochs: h.epochs, stopped: h.stopped, seconds: h.seconds };
+    this.secondsBefore = h.seconds;
+    for (const [w, saved] of [[this.sinceEval, s.sinceEval], [this.epochWindow, s.epochWindow]] as const) {
+      w.loss = saved.loss;
+      w.metric = saved.metric;
+      w.n = saved.n;
+    }
     this.evaluatedAt = s.evaluatedAt;
     this.epoch = s.epoch;
-    this.batches.position = s.position;
+    this.batches.position = { epoch: s.position.epoch, batch: s.position.batch, order: s.position.order };
   }
 
   private saveCheckpoint(): void {

@@ -236,7 +236,8 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       throw new ValueError(`${op}: the state dict is from ${show(dict.optimizer)}, not ${this.name}`);
     }
     const stepCount = dict.stepCount;
-    if (!Number.isInteger(stepCount) || stepCount < 0) throw new ValueError(`${op}: stepCount must be a whole number ≥ 0, got ${show(stepCount)}`);
+    // NOTE: a safe integer: 1e300 is an integer too, but no count of steps reaches it, and stepCount + 1 would equal it.
+    if (!Number.isSafeInteger(stepCount) || stepCount < 0) throw new ValueError(`${op}: stepCount must be a whole number from 0 to 2**53 - 1, got ${show(stepCount)}`);
     const saved: { size: number; lr: unknown; hyperparameters: unknown }[] = dict.groups === undefined
       ? [{ size: this.params.length, lr: dict.lr, hyperparameters: dict.hyperparameters }]
       : Array.isArray(dict.groups) ? dict.groups : [];
@@ -249,7 +250,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       const where = sizes.length > 1 ? `${op} (param group ${i})` : op;
       // A schedule may have reached 0 (cosineDecay's minLr); a constant lr must stay > 0.
       const lr = typeof this.paramGroups[i]!.lr === 'number' ? positive(where, 'lr', g.lr) : nonNegative(where, 'lr', g.lr);
-      return { lr, hyper: this.spec.resolve(where, { ...(g.hyperparameters as Record<string, unknown>) }) };
+      return { lr, hyper: this.spec.resolve(where, this.knownHyperparameters(where, g.hyperparameters, i)) };
     });
     const buffers = this.loadedBuffers(op, dict.state, loaded.map((g) => g.hyper));
     // Nothing has changed yet; from here on nothing can fail.
@@ -263,6 +264,18 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       const target = this.state[i]!;
       for (const [k, values] of Object.entries(s)) target[k]!.set(values);
     });
+  }
+
+  /** The saved hyperparameters of group `i`, refusing any this optimizer does not have (a misspelt or hostile key such as "__proto__"). */
+  private knownHyperparameters(op: string, raw: unknown, i: number): Record<string, unknown> {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValueError(`${op}: hyperparameters must be an object, got ${show(raw)}`);
+    const known = Object.keys(this.paramGroups[i]!.hyperparameters);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (!known.includes(k)) throw new ValueError(`${op}: unknown hyperparameter ${show(k)}; ${this.name} has ${known.length > 0 ? known.join(', ') : 'none'}`);
+      out[k] = v;
+    }
+    return out;
   }
 
   private loadedBuffers(op: string, state: unknown, hypers: H[]): Record<string, number[]>[] {

@@ -98,6 +98,8 @@ export interface Trainee {
   optimizer: Optimizer;
   generator: Generator | undefined;
   config: RunConfig;
+  /** Batches in an epoch (a saved position must lie within one). */
+  perEpoch: number;
 }
 
 /** Checks the `checkpoint` and `resume` options. */
@@ -199,30 +201,69 @@ function checkShapeOf(op: string, raw: unknown, t: Trainee): FitCheckpoint {
   if ((c.generator === undefined) !== (t.generator === undefined)) {
     throw new ValueError(`${op}: the checkpoint was made ${c.generator ? 'with' : 'without'} a generator option, this run ${t.generator ? 'has one' : 'has none'}`);
   }
+  const bad = (what: string, v: unknown) => new ValueError(`${op}: the checkpoint's ${what} is invalid (${describeValue(v)})`);
+  if (!isCount(c.step)) throw bad('step', c.step);
   const r = c.run;
-  const h = r?.history;
-  if (h === null || typeof h !== 'object' || !Array.isArray(h.loss) || !Array.isArray(h.evals) || h.loss.length !== c.step || h.steps !== c.step) {
+  if (!isRecord(r)) throw bad('run state', r);
+  const h = r.history;
+  if (!isRecord(h) || !Array.isArray(h.loss) || !Array.isArray(h.evals) || h.loss.length !== c.step || h.steps !== c.step) {
     throw new ValueError(`${op}: the checkpoint's history does not match its step ${show(c.step)}`);
   }
-  for (const w of [r.sinceEval, r.epochWindow]) {
-    if (w === null || typeof w !== 'object' || ![w.loss, w.metric, w.n].every((v) => typeof v === 'number')) {
-      throw new ValueError(`${op}: the checkpoint's running sums are malformed (${show(w)})`);
-    }
-  }
-  if (!Number.isInteger(r.evaluatedAt) || !Number.isInteger(r.epoch)) throw new ValueError(`${op}: the checkpoint's evaluatedAt and epoch must be whole numbers`);
-  checkPosition(op, r.position, t.config);
+  const i = h.loss.findIndex((v) => typeof v !== 'number');
+  if (i >= 0) throw bad(`history.loss[${i}]`, h.loss[i]);
+  if (!h.evals.every(isEvaluation)) throw bad('history.evals', h.evals.find((e) => !isEvaluation(e)));
+  if (!isCount(h.epochs)) throw bad('history.epochs', h.epochs);
+  if (typeof h.stopped !== 'boolean') throw bad('history.stopped', h.stopped);
+  if (typeof h.seconds !== 'number' || !Number.isFinite(h.seconds) || h.seconds < 0) throw bad('history.seconds', h.seconds);
+  checkWindow(op, 'sinceEval', r.sinceEval);
+  checkWindow(op, 'epochWindow', r.epochWindow);
+  if (!isCount(r.evaluatedAt) || r.evaluatedAt > c.step) throw bad('evaluatedAt', r.evaluatedAt);
+  // Every epoch holds at least one step, so no epoch number can pass the steps made (+ the one under way).
+  if (!isCount(r.epoch) || r.epoch > c.step + 1) throw bad('epoch', r.epoch);
+  checkPosition(op, r.position, t, c.step);
   return c;
 }
 
-function checkPosition(op: string, p: BatchPosition, config: RunConfig): void {
-  const { order } = p ?? {};
+/** A whole number ≥ 0 that counting can reach (not 1e300). */
+function isCount(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
+}
+
+function isRecord(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isEvaluation(e: unknown): boolean {
+  return isRecord(e) && isCount(e.step) && isCount(e.epoch) && Object.values(e).every((v) => typeof v === 'number');
+}
+
+function describeValue(v: unknown): string {
+  return typeof v === 'object' && v !== null ? (Array.isArray(v) ? 'an array' : `an object with keys ${Object.keys(v).join(', ')}`) : show(v);
+}
+
+/** A running sum: exactly { loss, metric, n }, finite sums, n a count (an extra key such as "__proto__" is refused). */
+function checkWindow(op: string, name: string, w: unknown): void {
+  const ok = isRecord(w) && Object.keys(w).sort().join() === 'loss,metric,n' && Number.isFinite(w.loss) && Number.isFinite(w.metric) && isCount(w.n);
+  if (!ok) throw new ValueError(`${op}: the checkpoint's running sums ${name} are malformed (${describeValue(w)}); expected { loss, metric, n } of finite numbers`);
+}
+
+function checkPosition(op: string, p: BatchPosition, t: Trainee, step: number): void {
   const bad = (what: string) => new ValueError(`${op}: the checkpoint's batch position is invalid (${what})`);
-  if (!Number.isInteger(p?.epoch) || p.epoch < 1 || !Number.isInteger(p.batch) || p.batch < 0) throw bad(`epoch ${show(p?.epoch)}, batch ${show(p?.batch)}`);
-  if (order === null) return;
-  if (!(order instanceof Int32Array) || order.length !== config.samples) throw bad(`the sample order must be ${config.samples} int32 indices`);
-  const seen = new Uint8Array(config.samples);
+  if (!isRecord(p)) throw bad(describeValue(p));
+  const { epoch, batch, order } = p;
+  if (!isCount(epoch) || epoch < 1 || epoch > step + 1) throw bad(`epoch ${show(epoch)}`);
+  if (!isCount(batch) || batch > t.perEpoch) throw bad(`batch ${show(batch)} of an epoch of ${t.perEpoch} batches`);
+  const { samples } = t.config;
+  if (order === null) {
+    // Without replacement the batches of an epoch after its first are cut from its order.
+    if (t.config.sampling !== 'replacement' && batch > 0) throw bad(`batch ${batch} of an epoch without its sample order`);
+    return;
+  }
+  if (t.config.sampling === 'replacement') throw bad('draws with replacement have no sample order');
+  if (!(order instanceof Int32Array) || order.length !== samples) throw bad(`the sample order must be ${samples} int32 indices`);
+  const seen = new Uint8Array(samples);
   for (const i of order) {
-    if (i < 0 || i >= config.samples || seen[i]) throw bad('the sample order is not a permutation');
+    if (i < 0 || i >= samples || seen[i]) throw bad('the sample order is not a permutation');
     seen[i] = 1;
   }
 }

@@ -79,7 +79,7 @@ export function traceGraph(output: Tensor, options: TraceOptions = {}): Graph {
   const ids = new Map<Tensor, string>(tensors.map((t, i) => [t, `t${i}`]));
   const grads = withGradients ? gradientsOfAll(output, tensors) : new Map(tensors.map((t) => [t, t.grad] as const));
   const preview = (t: Tensor | null | undefined): string | null =>
-    t ? previewOf(t.data, t.shape, t.dtype, maxPreview) : null;
+    t ? previewOf(t._data, t.shape, t.dtype, maxPreview) : null;
   const nodes = withPreviewOptions(precision, () =>
     tensors.map((t): GraphNode => ({
       id: ids.get(t)!,

@@ -15,7 +15,8 @@
 import { isTensor } from '../tape/autograd.js';
 import { ArgumentError, FormatError } from '../tape/errors.js';
 import type { RandomState } from '../numpy/random.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { parseJson } from './json.js';
+import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.js';
 import { show } from '../tape/messages.js';
 import { tensor, Tensor } from '../tape/tensor.js';
 import { isDType, type DType } from '../tape/dtype.js';
@@ -64,7 +65,14 @@ const JSON_KEY = 'tapegrad.json';
 /** The reference kinds: what the tensor of that name stood for. */
 const KINDS = ['$tensor', '$array', '$typed', '$state', '$number'] as const;
 type Kind = (typeof KINDS)[number];
-const SPECIAL: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
+/** The numbers JSON cannot hold, by name. No prototype, and read with `Object.hasOwn`: "toString" or "__proto__" is no special number. */
+const SPECIAL: Readonly<Record<string, number>> = Object.freeze(Object.assign(Object.create(null) as Record<string, number>, {
+  NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0,
+}));
+
+function isSpecial(name: unknown): name is string {
+  return typeof name === 'string' && Object.hasOwn(SPECIAL, name);
+}
 
 /**
  * A number as JSON can hold it: itself, or for NaN, ±Infinity and −0 a string.
@@ -178,7 +186,7 @@ function isTensorEntry(v: unknown): v is TensorEntry {
   const { shape, dtype, data } = v as unknown as TensorEntry;
   return keys === 'data,dtype,shape' && isDType(dtype) && Array.isArray(shape) && Array.isArray(data) &&
     shape.every((d) => Number.isSafeInteger(d) && d >= 0) && shape.reduce((a, b) => a * b, 1) === data.length &&
-    data.every((x) => typeof x === 'number' || (typeof x === 'string' && x in SPECIAL));
+    data.every((x) => typeof x === 'number' || isSpecial(x));
 }
 
 function entryTensor(e: TensorEntry): Tensor {
@@ -197,19 +205,20 @@ function entryTensor(e: TensorEntry): Tensor {
  *   model.loadStateDict(checkpoint.model!);
  */
 export function decodeCheckpoint(bytes: Uint8Array | ArrayBuffer): Checkpoint {
-  const op = 'decodeCheckpoint';
-  const { tensors, metadata } = decodeSafetensors(bytes);
+  return checkpointOf('decodeCheckpoint', decodeSafetensors(bytes));
+}
+
+/** @internal The checkpoint object of a decoded safetensors file (also what the Node `load` uses). */
+export function checkpointOf(op: string, { tensors, metadata }: Safetensors): Checkpoint {
   if (metadata.format !== CHECKPOINT_FORMAT || typeof metadata[JSON_KEY] !== 'string') {
     throw new FormatError(`${op}: these safetensors bytes are not a tapegrad checkpoint (no "format": "${CHECKPOINT_FORMAT}" metadata); read plain safetensors with decodeSafetensors`);
   }
   if (metadata.version !== VERSION) throw new FormatError(`${op}: checkpoint version ${show(metadata.version)}; this tapegrad reads version ${VERSION}`);
-  let out: unknown;
-  try {
-    out = JSON.parse(metadata[JSON_KEY], (_key, value: unknown) => (isReference(value) ? unpack(op, value, tensors) : value));
-  } catch (e) {
-    if (e instanceof FormatError) throw e;
-    throw new FormatError(`${op}: the checkpoint's JSON is malformed (${(e as Error).message})`);
-  }
+  // Every object is built without a prototype, and a "__proto__" key is refused (the writer never makes one).
+  const out = parseJson(metadata[JSON_KEY], `${op}: the checkpoint's JSON is malformed`, (obj) => {
+    if (Object.hasOwn(obj, '__proto__')) throw new FormatError(`${op}: the checkpoint's JSON has the key "__proto__", which checkpoints never hold`);
+    return isReference(obj) ? unpack(op, obj, tensors) : obj;
+  });
   if (!isPlainObject(out)) throw new FormatError(`${op}: the checkpoint's JSON must be an object`);
   return out as Checkpoint;
 }
@@ -224,15 +233,19 @@ function unpack(op: string, ref: Record<string, string>, tensors: Record<string,
   const [kind, name] = Object.entries(ref)[0]! as [Kind, unknown];
   if (typeof name !== 'string') throw new FormatError(`${op}: a ${kind} reference must be a string, got ${show(name)}`);
   if (kind === '$number') {
-    if (!(name in SPECIAL)) throw new FormatError(`${op}: ${show(name)} is not a special number (NaN, Infinity, -Infinity, -0)`);
+    if (!isSpecial(name)) throw new FormatError(`${op}: ${show(name)} is not a special number (NaN, Infinity, -Infinity, -0)`);
     return SPECIAL[name];
   }
   const t = tensors[name];
   if (t === undefined) throw new FormatError(`${op}: the JSON refers to a tensor ${show(name)} that the file does not hold`);
   if (kind === '$tensor') return t;
-  if (kind === '$state') return tensorEntry(t);
+  if (kind === '$state') return nullProto(tensorEntry(t));
   if (t.ndim !== 1 || (kind === '$array' && t.dtype !== 'float64')) {
     throw new FormatError(`${op}: tensor ${show(name)} stands for an array but has shape [${t.shape.join(',')}] and dtype ${t.dtype}`);
   }
   return kind === '$typed' ? t.data : Array.from(t.data);
+}
+
+function nullProto<T extends object>(o: T): T {
+  return Object.assign(Object.create(null) as T, o);
 }

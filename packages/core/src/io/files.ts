@@ -4,11 +4,13 @@
  * the target (then the folder is flushed too), so a process killed at any moment leaves the old
  * file or the new one, never a torn one.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { ArgumentError, ValueError } from '../tape/errors.js';
-import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.js';
+import { checkpointOf, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { ArgumentError, TapegradError, ValueError } from '../tape/errors.js';
+import { encodeSafetensors, readSafetensors, type Safetensors } from './safetensors.js';
 import { show } from '../tape/messages.js';
 import type { Tensor } from '../tape/tensor.js';
 
@@ -31,7 +33,7 @@ export function save(path: string, checkpoint: Checkpoint): void {
  *   model.loadStateDict(checkpoint.model!);
  */
 export function load(path: string): Checkpoint {
-  return decodeCheckpoint(readBytes('load', path));
+  return checkpointOf('load', readFile('load', path));
 }
 
 /**
@@ -50,7 +52,7 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
  *   model.loadStateDict(loadSafetensors('weights.safetensors').tensors);
  */
 export function loadSafetensors(path: string): Safetensors {
-  return decodeSafetensors(readBytes('loadSafetensors', path));
+  return readFile('loadSafetensors', path);
 }
 
 /** Whether a file exists at `path`. @example const resume = exists('run.ckpt'); */
@@ -63,12 +65,56 @@ function checkPath(op: string, path: unknown): string {
   return path;
 }
 
-function readBytes(op: string, path: string): Uint8Array {
+/** Bytes per read call: a single read is limited to 2 GiB, and a tensor can be larger. */
+let chunkBytes = 1 << 30;
+
+/** @internal For tests: a smaller read size exercises the reads that a file over 2 GiB needs. */
+export function _setReadChunkBytes(n: number): number {
+  const prev = chunkBytes;
+  chunkBytes = n;
+  return prev;
+}
+
+/**
+ * Reads a safetensors file without holding it whole: open, check it is a regular file, read the
+ * 8-byte length and the header, check every offset against the file's size, then read each tensor
+ * into its own array. So `/dev/zero` or a FIFO is refused at once, and files over 2 GiB load.
+ */
+function readFile(op: string, path: string): Safetensors {
+  checkPath(op, path);
+  let fd: number;
   try {
-    return readFileSync(checkPath(op, path));
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever (no effect on regular files).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    if (e instanceof ArgumentError) throw e;
     throw new ValueError(`${op}: cannot read ${show(path)} (${(e as Error).message})`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new ValueError(`${op}: ${show(path)} is not a regular file (${kindOf(stat)}); a checkpoint is read from a file`);
+    return readSafetensors(op, stat.size, (into, position) => readFully(op, path, fd, into, position));
+  } catch (e) {
+    if (e instanceof TapegradError) throw e;
+    throw new ValueError(`${op}: cannot read ${show(path)} (${(e as Error).message})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function kindOf(stat: import('node:fs').Stats): string {
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+function readFully(op: string, path: string, fd: number, into: Uint8Array, position: number): void {
+  for (let at = 0; at < into.length; ) {
+    const n = readSync(fd, into, at, Math.min(chunkBytes, into.length - at), position + at);
+    if (n === 0) throw new ValueError(`${op}: ${show(path)} ended early (it shrank while being read?)`);
+    at += n;
   }
 }
 
@@ -85,9 +131,10 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   const target = resolve(checkPath(op, path));
   const dir = dirname(target);
   removeStaleTemporaries(dir, basename(target));
-  const tmp = temporaryOf(target, process.pid);
+  const tmp = temporaryOf(target);
   try {
-    const fd = openSync(tmp, 'w', 0o644);
+    // 'wx' (O_EXCL): the name is new, never a file another writer is filling.
+    const fd = openSync(tmp, 'wx', 0o644);
     try {
       for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
       fsyncSync(fd);
@@ -102,12 +149,28 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   syncFolder(dir);
 }
 
-/** `.name.tmp-<pid>`: hidden, beside the target (a rename is atomic only within a file system). */
-function temporaryOf(target: string, pid: number): string {
-  return join(dirname(target), `.${basename(target)}.tmp-${pid}`);
+/** Which machine (container) wrote a temporary file: a pid means something only there. */
+const HOST = hashHex(hostname());
+
+function hashHex(text: string): string {
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }
 
-/** Temporary files that a killed writer left behind (its process is gone) are deleted. */
+/**
+ * `.name.tmp-<pid>-<host>-<random>`: hidden, beside the target (a rename is atomic only within a
+ * file system), and unique per call, so that two threads of one process, or two containers whose
+ * processes have the same pid, never write into the same temporary file.
+ */
+function temporaryOf(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${HOST}-${randomBytes(8).toString('hex')}`);
+}
+
+/**
+ * Temporary files that a killed writer left behind are deleted: those of a process of this
+ * host that is gone (and those of the older `.name.tmp-<pid>` form whose process is gone).
+ */
 function removeStaleTemporaries(dir: string, name: string): void {
   const prefix = `.${name}.tmp-`;
   let entries: string[];
@@ -117,8 +180,12 @@ function removeStaleTemporaries(dir: string, name: string): void {
     return; // the folder is missing or unreadable: opening the temporary file will say so
   }
   for (const entry of entries) {
-    const pid = Number(entry.slice(prefix.length));
-    if (entry.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isRunning(pid)) rmSync(join(dir, entry), { force: true });
+    if (!entry.startsWith(prefix)) continue;
+    const m = /^(\d+)(?:-([0-9a-f]{8})-[0-9a-f]{16})?$/.exec(entry.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    const ours = m[2] === undefined || m[2] === HOST;
+    if (ours && pid > 0 && pid !== process.pid && !isRunning(pid)) rmSync(join(dir, entry), { force: true });
   }
 }
 

@@ -18,6 +18,7 @@ import { ArgumentError, FormatError } from '../tape/errors.js';
 import { fmt, show } from '../tape/messages.js';
 import { Tensor } from '../tape/tensor.js';
 import type { DType, TypedArray } from '../tape/dtype.js';
+import { parseJson, type JsonObject } from './json.js';
 
 /** What `decodeSafetensors` returns. Both records have no prototype, so any name is a plain key. */
 export interface Safetensors {
@@ -67,7 +68,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   const parts: string[] = meta === undefined ? [] : [`${JSON.stringify(METADATA)}:${stringifyFlat(meta)}`];
   let offset = 0;
   for (const [name, t] of entries) {
-    const end = offset + t.data.byteLength;
+    const end = offset + t._data.byteLength;
     parts.push(`${JSON.stringify(name)}:{"dtype":"${CODE_OF[t.dtype]}","shape":${JSON.stringify(t.shape)},"data_offsets":[${offset},${end}]}`);
     offset = end;
   }
@@ -81,8 +82,8 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   out.fill(0x20, 8 + json.length, 8 + headerBytes); // spaces, so the data starts 8-aligned
   let at = 8 + headerBytes;
   for (const [, t] of entries) {
-    writeElements(t.data, out, at);
-    at += t.data.byteLength;
+    writeElements(t._data, out, at);
+    at += t._data.byteLength;
   }
   return out;
 }
@@ -161,8 +162,31 @@ interface Entry {
 export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer): Safetensors {
   const op = 'decodeSafetensors';
   const buf = toBytes(op, bytes);
-  const { header, dataStart } = readHeader(op, buf);
-  const dataLength = buf.length - dataStart;
+  return readSafetensors(op, buf.length, (into, position) => into.set(buf.subarray(position, position + into.length)));
+}
+
+/**
+ * @internal Reads safetensors from a source of `total` bytes that `read` copies from (`into.length`
+ * bytes at `position`): the 8-byte length first, then the header, all checked against `total`
+ * before any tensor is allocated; then each tensor's bytes straight into its own array. So a file
+ * never has to be in memory whole (the Node loader reads it in pieces).
+ */
+export function readSafetensors(op: string, total: number, read: (into: Uint8Array, position: number) => void): Safetensors {
+  if (total < 8) {
+    throw new FormatError(`${op}: truncated: ${total} bytes, but a safetensors file starts with an 8-byte header length`);
+  }
+  const first = new Uint8Array(8);
+  read(first, 0);
+  const view = new DataView(first.buffer);
+  const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
+  if (n > MAX_HEADER_BYTES) throw new FormatError(`${op}: the header length ${n} is implausible (at most ${MAX_HEADER_BYTES} bytes); not a safetensors file?`);
+  if (n < 2) throw new FormatError(`${op}: the header length ${n} is too short for a JSON object`);
+  if (8 + n > total) throw new FormatError(`${op}: truncated: the header claims ${n} bytes but only ${total - 8} follow its length`);
+  const headerBytes = new Uint8Array(n);
+  read(headerBytes, 8);
+  const header = readHeader(op, headerBytes);
+  const dataStart = 8 + n;
+  const dataLength = total - dataStart;
   const metadata = Object.create(null) as Record<string, string>;
   const entries: Entry[] = [];
   for (const [name, info] of Object.entries(header)) {
@@ -173,7 +197,7 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer): Safetensors 
   checkCoverage(op, entries, dataLength);
   // Everything is checked: only now are the tensors allocated.
   const tensors = Object.create(null) as Record<string, Tensor>;
-  for (const e of entries) tensors[e.name] = new Tensor(readElements(e, buf.subarray(dataStart + e.begin, dataStart + e.end)), e.shape);
+  for (const e of entries) tensors[e.name] = new Tensor(readElements(e, (into) => read(into, dataStart + e.begin)), e.shape);
   return { tensors, metadata };
 }
 
@@ -183,30 +207,18 @@ function toBytes(op: string, bytes: unknown): Uint8Array {
   throw new ArgumentError(`${op}: expected a Uint8Array or an ArrayBuffer, got ${show(bytes)}`);
 }
 
-function readHeader(op: string, buf: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
-  if (buf.length < 8) {
-    throw new FormatError(`${op}: truncated: ${buf.length} bytes, but a safetensors file starts with an 8-byte header length`);
-  }
-  const view = new DataView(buf.buffer, buf.byteOffset, 8);
-  const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
-  if (n > MAX_HEADER_BYTES) throw new FormatError(`${op}: the header length ${n} is implausible (at most ${MAX_HEADER_BYTES} bytes); not a safetensors file?`);
-  if (n < 2) throw new FormatError(`${op}: the header length ${n} is too short for a JSON object`);
-  if (8 + n > buf.length) throw new FormatError(`${op}: truncated: the header claims ${n} bytes but only ${buf.length - 8} follow its length`);
+function readHeader(op: string, bytes: Uint8Array): JsonObject {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + n));
+    // NOTE: ignoreBOM keeps a byte-order mark in the text, so that it is refused below as the reference implementation refuses it.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new FormatError(`${op}: the header is not valid UTF-8`);
   }
   if (text[0] !== '{') throw new FormatError(`${op}: the header does not start with '{' (starts with ${show(text.slice(0, 8))}); not a safetensors file?`);
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    throw new FormatError(`${op}: the header is not valid JSON (${(e as Error).message})`);
-  }
+  const header = parseJson(text, `${op}: the header is not valid JSON`);
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new FormatError(`${op}: the header must be a JSON object`);
-  return { header: header as Record<string, unknown>, dataStart: 8 + n };
+  return header as JsonObject;
 }
 
 function readMetadata(op: string, info: unknown): Record<string, string> {
@@ -266,12 +278,12 @@ function checkCoverage(op: string, entries: Entry[], dataLength: number): void {
   if (at !== dataLength) throw new FormatError(`${op}: the tensors cover ${at} bytes of data but ${dataLength} follow the header`);
 }
 
-function readElements(e: Entry, bytes: Uint8Array): TypedArray {
-  const count = bytes.length / e.code.bytes;
+function readElements(e: Entry, read: (into: Uint8Array) => void): TypedArray {
+  const count = (e.end - e.begin) / e.code.bytes;
   const out = e.code.dtype === 'float64' ? new Float64Array(count) : e.code.dtype === 'float32' ? new Float32Array(count)
     : e.code.dtype === 'int32' ? new Int32Array(count) : new Uint8Array(count);
   const raw = new Uint8Array(out.buffer);
-  raw.set(bytes);
+  if (count > 0) read(raw);
   if (out instanceof Uint8Array) {
     const bad = out.findIndex((v) => v > 1);
     if (bad >= 0) throw new FormatError(`decodeSafetensors: tensor ${JSON.stringify(e.name)} is BOOL but byte ${bad} of its data is ${out[bad]}, not 0 or 1`);

@@ -54,12 +54,12 @@ export const step = unary('step', 'float', '',
 function alongAxis(x: Tensor, axis: number, fn: (x: TypedArray, out: TypedArray, base: number, n: number, inner: number) => void): Tensor {
   const out = Tensor._of(allocate(floatOf(x.dtype), x.size), x.shape);
   if (x.ndim === 0) {
-    fn(x.data, out.data, 0, 1, 1);
+    fn(x._data, out._data, 0, 1, 1);
     return out;
   }
   const [outer, n, inner] = around(x.shape, axis);
   if (n === 0) return out;
-  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) fn(x.data, out.data, o * n * inner + i, n, inner);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) fn(x._data, out._data, o * n * inner + i, n, inner);
   return out;
 }
 

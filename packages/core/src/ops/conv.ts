@@ -78,7 +78,7 @@ function floats(x: Tensor, w: Tensor): [Tensor, Tensor] {
 // conv is bilinear, so each one's gradient rule is made of the other two (g: the incoming gradient).
 
 function conv(x: Tensor, w: Tensor, geo: ConvGeom): Tensor {
-  const out = Tensor._of(convForward(x.data, w.data, geo, x.dtype), [geo.N, geo.F, geo.oh, geo.ow]);
+  const out = Tensor._of(convForward(x._data, w._data, geo, x.dtype), [geo.N, geo.F, geo.oh, geo.ow]);
   return record('conv2d', [x, w], out, (g) => [
     x.requiresGrad ? convInput(g, w, geo, 'conv2dInputGrad') : null,
     w.requiresGrad ? convWeight(x, g, geo) : null,
@@ -87,7 +87,7 @@ function conv(x: Tensor, w: Tensor, geo: ConvGeom): Tensor {
 
 /** Also the transposed convolution (`op` names it on the tape). */
 function convInput(dy: Tensor, w: Tensor, geo: ConvGeom, op: string): Tensor {
-  const out = Tensor._of(convInputKernel(dy.data, w.data, geo, dy.dtype), [geo.N, geo.C, geo.H, geo.W]);
+  const out = Tensor._of(convInputKernel(dy._data, w._data, geo, dy.dtype), [geo.N, geo.C, geo.H, geo.W]);
   return record(op, [dy, w], out, (g) => [
     dy.requiresGrad ? conv(g, w, geo) : null,
     w.requiresGrad ? convWeight(g, dy, geo) : null,
@@ -95,7 +95,7 @@ function convInput(dy: Tensor, w: Tensor, geo: ConvGeom, op: string): Tensor {
 }
 
 function convWeight(x: Tensor, dy: Tensor, geo: ConvGeom): Tensor {
-  const out = Tensor._of(convWeightKernel(x.data, dy.data, geo, x.dtype), [geo.F, geo.C / geo.groups, geo.kh, geo.kw]);
+  const out = Tensor._of(convWeightKernel(x._data, dy._data, geo, x.dtype), [geo.F, geo.C / geo.groups, geo.kh, geo.kw]);
   return record('conv2dWeightGrad', [x, dy], out, (g) => [
     x.requiresGrad ? convInput(dy, g, geo, 'conv2dInputGrad') : null,
     dy.requiresGrad ? conv(x, g, geo) : null,
@@ -322,13 +322,13 @@ function unfoldOp(x: Tensor, geo: ConvGeom): Tensor {
   const K = geo.C * geo.kh * geo.kw;
   const L = geo.oh * geo.ow;
   const data = allocate(x.dtype, geo.N * K * L);
-  im2col(x.data, geo, 0, geo.C, data, L, K * L);
+  im2col(x._data, geo, 0, geo.C, data, L, K * L);
   return record('unfold', [x], Tensor._of(data, [geo.N, K, L]), (g) => [foldOp(g, geo)], []);
 }
 
 function foldOp(x: Tensor, geo: ConvGeom): Tensor {
   const data = allocate(x.dtype, geo.N * geo.C * geo.H * geo.W);
-  col2im(x.data, geo.oh * geo.ow, geo.C * geo.kh * geo.kw * geo.oh * geo.ow, geo, 0, geo.C, data);
+  col2im(x._data, geo.oh * geo.ow, geo.C * geo.kh * geo.kw * geo.oh * geo.ow, geo, 0, geo.C, data);
   return record('fold', [x], Tensor._of(data, [geo.N, geo.C, geo.H, geo.W]), (g) => [unfoldOp(g, geo)], []);
 }
 

@@ -72,7 +72,7 @@ export function binary(op: string, resultType: 'promote' | 'float', saves: Saves
     const dt = promote(x.dtype, y.dtype);
     if (dt === 'bool' && onBool === 'refuse') refuseBool(op, x, 'subtraction');
     const dtype = resultType === 'float' ? floatOf(dt) : dt === 'bool' && onBool === 'int32' ? 'int32' : dt;
-    const data = binaryKernel(x.data, x.shape, y.data, y.shape, shape, dtype, row);
+    const data = binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row);
     const out = Tensor._of(dtype === 'bool' ? asBool(data) : data, shape);
     return record(op, [x, y], out, (g) => {
       const [gx, gy] = rule(g, x, y, out);
@@ -86,7 +86,7 @@ function compare(op: string, row: BinaryRow) {
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = operands(op, a, b);
     const shape = broadcastShapes(op, x.shape, y.shape);
-    return Tensor._of(binaryKernel(x.data, x.shape, y.data, y.shape, shape, 'bool', row), shape);
+    return Tensor._of(binaryKernel(x._data, x.shape, y._data, y.shape, shape, 'bool', row), shape);
   };
 }
 
@@ -104,8 +104,8 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
     if (x.dtype === 'bool' && resultType === 'same' && onBool === 'refuse') refuseBool(op, x, 'negation');
     const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype === 'bool' && onBool === 'int32' ? 'int32' : x.dtype;
     const out = Tensor._of(allocate(dtype, x.size), x.shape);
-    loop(x.data, out.data);
-    if (dtype === 'bool') asBool(out.data);
+    loop(x._data, out._data);
+    if (dtype === 'bool') asBool(out._data);
     return record(op, [x], out, (g) => [rule(g, x, out)], pick(x, null, out));
   };
 }
@@ -248,13 +248,14 @@ export function where(c: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   let shape: number[];
   try {
     shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
     throw new ShapeError(`where: shapes ${fmt(cond.shape)}, ${fmt(x.shape)} and ${fmt(y.shape)} cannot be broadcast together`);
   }
   const dtype = promote(x.dtype, y.dtype);
-  const cd = expandKernel(cond.data, cond.shape, shape, cond.dtype);
-  const xd = expandKernel(x.data, x.shape, shape, dtype);
-  const yd = expandKernel(y.data, y.shape, shape, dtype);
+  const cd = expandKernel(cond._data, cond.shape, shape, cond.dtype);
+  const xd = expandKernel(x._data, x.shape, shape, dtype);
+  const yd = expandKernel(y._data, y.shape, shape, dtype);
   for (let i = 0; i < cd.length; i++) if (cd[i] === 0) xd[i] = yd[i]!;
   const out = Tensor._of(xd, shape);
   return record('where', [x, y], out, (g) => [

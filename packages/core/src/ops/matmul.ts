@@ -6,7 +6,7 @@ import { record } from '../tape/autograd.js';
 import { allocate, copyInto, promote } from '../tape/dtype.js';
 import { ShapeError } from '../tape/errors.js';
 import { matmulKernel } from '../kernels/loops.js';
-import { broadcastShapes, broadcastStrides } from '../tape/shapes.js';
+import { broadcastShapes, broadcastStrides, checkResult } from '../tape/shapes.js';
 import { fmt } from '../tape/messages.js';
 import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { operands } from './elementwise.js';
@@ -36,14 +36,16 @@ export function matmulT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, op = 'ma
   let batch: number[];
   try {
     batch = broadcastShapes(op, xb, yb);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
     throw new ShapeError(`${op}: cannot multiply ${fmt(sx)} by ${fmt(sy)} (batch shapes ${fmt(xb)} and ${fmt(yb)} do not broadcast)`);
   }
+  checkResult(op, [sx, sy], [...batch, m, n]);
   const xs = broadcastStrides(xb, batch).map((s) => s * m * k);
   const ys = broadcastStrides(yb, batch).map((s) => s * k * n);
   const dtype = promote(x.dtype, y.dtype);
   // bool @ bool is bool, as numpy (true where any product is); counted in int32 first, since a byte would wrap at 256.
-  const counts = matmulKernel(x.data, xs, y.data, ys, batch, m, k, n, dtype === 'bool' ? 'int32' : dtype, tx, ty);
+  const counts = matmulKernel(x._data, xs, y._data, ys, batch, m, k, n, dtype === 'bool' ? 'int32' : dtype, tx, ty);
   const data = dtype === 'bool' ? allocate('bool', counts.length) : counts;
   if (data !== counts) copyInto(data, counts);
   const out = Tensor._of(data, [...batch, m, n]);

@@ -72,8 +72,8 @@ export function batchNorm(
       noGrad(() => {
         const unbias = n / (n - 1);
         for (let c = 0; c < C; c++) {
-          if (rm !== null) rm.data[c] = momentum * mean.data[c]! + (1 - momentum) * rm.data[c]!;
-          if (rv !== null) rv.data[c] = momentum * variance.data[c]! * unbias + (1 - momentum) * rv.data[c]!;
+          if (rm !== null) rm._data[c] = momentum * mean._data[c]! + (1 - momentum) * rm._data[c]!;
+          if (rv !== null) rv._data[c] = momentum * variance._data[c]! * unbias + (1 - momentum) * rv._data[c]!;
         }
       });
       if (rm !== null) bumpVersion(rm);
@@ -147,10 +147,10 @@ export function dropout(input: TensorLike, p = 0.5, options: DropoutOptions = {}
   const mask = allocate(x.dtype, x.size);
   // NOTE: p = 1 drops everything (a zero gradient, no division by 0), as PyTorch.
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  for (let i = 0; i < mask.length; i++) mask[i] = u.data[i]! >= p ? scale : 0;
+  for (let i = 0; i < mask.length; i++) mask[i] = u._data[i]! >= p ? scale : 0;
   const keep = Tensor._of(mask, x.shape);
   const data = allocate(x.dtype, x.size);
-  for (let i = 0; i < data.length; i++) data[i] = x.data[i]! * mask[i]!;
+  for (let i = 0; i < data.length; i++) data[i] = x._data[i]! * mask[i]!;
   // The rule reads only the mask (its own, never exposed), so nothing of the caller's is saved.
   return record('dropout', [x], Tensor._of(data, x.shape), (g) => [g.mul(keep)], []);
 }

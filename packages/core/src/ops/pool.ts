@@ -39,14 +39,14 @@ export interface AvgPool1dOptions { stride?: Size1; padding?: Size1; ceilMode?: 
 /** out[i] = x[idx[i]] (−∞ where idx[i] is −1), shape `shape`; the rule scatters back. */
 function gatherAt(op: string, x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, idx.length);
-  for (let i = 0; i < idx.length; i++) data[i] = idx[i]! < 0 ? -Infinity : x.data[idx[i]!]!;
+  for (let i = 0; i < idx.length; i++) data[i] = idx[i]! < 0 ? -Infinity : x._data[idx[i]!]!;
   return record(op, [x], Tensor._of(data, shape), (g) => [scatterAt(g, idx, x.shape)], []);
 }
 
 /** The adjoint of gatherAt: zeros of `shape` with x[i] added at idx[i]. */
 function scatterAt(x: Tensor, idx: Int32Array, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, sizeOf(shape));
-  for (let i = 0; i < idx.length; i++) if (idx[i]! >= 0) data[idx[i]!] = data[idx[i]!]! + x.data[i]!;
+  for (let i = 0; i < idx.length; i++) if (idx[i]! >= 0) data[idx[i]!] = data[idx[i]!]! + x._data[i]!;
   return record('scatterAt', [x], Tensor._of(data, shape), (g) => [gatherAt('gatherAt', g, idx, x.shape)], []);
 }
 
@@ -116,7 +116,7 @@ function maxPool(op: string, input: TensorLike, kernelSize: unknown, options: Ma
   const { x4, back } = asPlanes(op, x, dims);
   const [oh, ow] = outputSizes(op, x, a, dims);
   const [planes, , H, W] = x4.shape as [number, number, number, number];
-  const idx = maxPoolIndices(x.data, planes, H, W, oh, ow, a.k[0]!, a.k[1]!, a.s[0]!, a.s[1]!, a.p[0]!, a.p[1]!, a.d[0]!, a.d[1]!);
+  const idx = maxPoolIndices(x._data, planes, H, W, oh, ow, a.k[0]!, a.k[1]!, a.s[0]!, a.s[1]!, a.p[0]!, a.p[1]!, a.d[0]!, a.d[1]!);
   // NOTE: the gradient goes to the first maximum of each window (PyTorch's CPU rule; NaN counts as the maximum).
   return gatherAt(op, x, idx, back(oh, ow));
 }
@@ -147,14 +147,14 @@ interface MeanGeom { planes: number; H: number; W: number; rows: Windows; cols: 
 
 function windowMeanOp(op: string, x: Tensor, geo: MeanGeom, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, sizeOf(shape));
-  windowMean(x.data, data, geo.planes, geo.H, geo.W, geo.rows, geo.cols, geo.divisor, false);
+  windowMean(x._data, data, geo.planes, geo.H, geo.W, geo.rows, geo.cols, geo.divisor, false);
   return record(op, [x], Tensor._of(data, shape), (g) => [windowSpreadOp(g, geo, x.shape)], []);
 }
 
 /** The adjoint of the window mean: each x[p, oy, ox] / divisor spread over its window. */
 function windowSpreadOp(x: Tensor, geo: MeanGeom, shape: readonly number[]): Tensor {
   const data = allocate(x.dtype, sizeOf(shape));
-  windowMean(x.data, data, geo.planes, geo.H, geo.W, geo.rows, geo.cols, geo.divisor, true);
+  windowMean(x._data, data, geo.planes, geo.H, geo.W, geo.rows, geo.cols, geo.divisor, true);
   return record('windowSpread', [x], Tensor._of(data, shape), (g) => [windowMeanOp('windowMean', g, geo, x.shape)], []);
 }
 
@@ -262,7 +262,7 @@ export function embedding(indices: TensorLike, weight: TensorLike): Tensor {
   const [num, dim] = w.shape as [number, number];
   const idx = new Int32Array(ind.size * dim);
   for (let i = 0; i < ind.size; i++) {
-    const v = ind.data[i]!;
+    const v = ind._data[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= num) {
       throw new IndexError(`${op}: index ${v} (at flat position ${i} of indices ${fmt(ind.shape)}) is out of range for a weight of ${num} rows ${fmt(w.shape)}`);
     }

@@ -6,7 +6,7 @@ import { record, isTensor } from '../tape/autograd.js';
 import { allocate, floatOf, type DType } from '../tape/dtype.js';
 import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
 import { argKernel, reduceKernel, type ReduceKind } from '../kernels/loops.js';
-import { checkShape, normAxes, normAxis, sameShape, type Shape } from '../tape/shapes.js';
+import { checkResult, checkShape, normAxes, normAxis, sameShape, type Shape } from '../tape/shapes.js';
 import { fmt, show } from '../tape/messages.js';
 import { Tensor, asTensor, type Axis, type TensorLike } from '../tape/tensor.js';
 
@@ -31,7 +31,9 @@ function reduceOp(op: string, kind: ReduceKind, x: Tensor, axis: Axis | null | u
     throw new ValueError(`${op}: cannot take the ${kind} over an empty axis of a tensor of shape ${fmt(x.shape)}`);
   }
   const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const data = reduceKernel(x.data, x.shape, axes, kind, dtype);
+  // An empty input can still ask for a large result (the sum over the empty axis of [0, 2**31]).
+  checkResult(op, [x.shape], keepShape);
+  const data = reduceKernel(x._data, x.shape, axes, kind, dtype);
   return { axes, keepShape, out: Tensor._of(data, reduced(x, axes, keepdims)) };
 }
 
@@ -79,7 +81,7 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
     else if (target !== x.shape[i]) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
   }
   if (lead < 0) throw new ShapeError(`sumTo: shape ${fmt(x.shape)} cannot be summed to ${fmt(shape)}`);
-  const data = reduceKernel(x.data, x.shape, axes, 'sum', x.dtype);
+  const data = reduceKernel(x._data, x.shape, axes, 'sum', x.dtype);
   const out = Tensor._of(data, shape);
   return record('sumTo', [x], out, (g) => [g.broadcastTo(x.shape)], []);
 }
@@ -142,7 +144,7 @@ export function logsumexp(a: TensorLike, axis?: Axis | null, keepdims = false): 
 
 function isFiniteMask(t: Tensor): Tensor {
   const d = allocate('float64', t.size);
-  for (let i = 0; i < d.length; i++) d[i] = Number.isFinite(t.data[i]!) ? 1 : 0;
+  for (let i = 0; i < d.length; i++) d[i] = Number.isFinite(t._data[i]!) ? 1 : 0;
   return Tensor._of(d, t.shape);
 }
 
@@ -153,12 +155,12 @@ function argOp(op: 'argmax' | 'argmin') {
     const empty = () => new ValueError(`${op}: an empty axis of a tensor of shape ${fmt(x.shape)} has no ${op.slice(3)}imum`);
     if (axis === undefined || axis === null) {
       if (x.size === 0) throw empty();
-      const flat = argKernel(x.data, [x.size], 0, op === 'argmax');
+      const flat = argKernel(x._data, [x.size], 0, op === 'argmax');
       return Tensor._of(flat, keepdims ? x.shape.map(() => 1) : []);
     }
     const ax = normAxis(op, axis, x.ndim);
     if (x.shape[ax] === 0) throw empty();
-    const data = argKernel(x.data, x.shape, ax, op === 'argmax');
+    const data = argKernel(x._data, x.shape, ax, op === 'argmax');
     return Tensor._of(data, reduced(x, [ax], keepdims));
   };
 }

@@ -6,7 +6,7 @@ import { record } from '../tape/autograd.js';
 import { allocate, copyInto, isDType, isFloat, promote, type DType } from '../tape/dtype.js';
 import { ArgumentError, DTypeError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
 import { around, expandKernel, transposeKernel } from '../kernels/loops.js';
-import { broadcastShapes, checkShape, normAxes, normAxis, sameShape, sizeOf } from '../tape/shapes.js';
+import { broadcastShapes, checkResult, checkShape, normAxes, normAxis, sameShape, sizeOf } from '../tape/shapes.js';
 import { fmt, show } from '../tape/messages.js';
 import { Tensor, asTensor, checkOptions, type Axis, type TensorLike } from '../tape/tensor.js';
 import { sumTo } from './reduce.js';
@@ -14,7 +14,7 @@ import { sumTo } from './reduce.js';
 /** A copy with its own storage; gradient passes straight through. @example const c = clone(x); */
 export function clone(a: TensorLike): Tensor {
   const x = asTensor(a);
-  return record('clone', [x], Tensor._of(x.data.slice(), x.shape), (g) => [g], []);
+  return record('clone', [x], Tensor._of(x._data.slice(), x.shape), (g) => [g], []);
 }
 
 /**
@@ -29,7 +29,7 @@ export function astype(a: TensorLike, dtype: DType): Tensor {
   if (!isDType(dtype)) throw new DTypeError(`astype: unknown dtype ${show(dtype)}; use 'float64', 'float32', 'int32' or 'bool'`);
   if (dtype === x.dtype) return x;
   const data = allocate(dtype, x.size);
-  copyInto(data, x.data);
+  copyInto(data, x._data);
   const out = Tensor._of(data, x.shape);
   if (!isFloat(dtype)) return out;
   return record('astype', [x], out, (g) => [g.astype(x.dtype)], []);
@@ -59,7 +59,7 @@ export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
   if (sizeOf(s) !== x.size) throw new ShapeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
   // NOTE: a new tensor even for the same shape (a view on the same storage, as PyTorch's): naming it or
   // setting requiresGrad on it must not change x.
-  return record('reshape', [x], Tensor._of(x.data, s), (g) => [g.reshape(x.shape)], []);
+  return record('reshape', [x], Tensor._view(x, s), (g) => [g.reshape(x.shape)], []);
 }
 
 /**
@@ -73,7 +73,7 @@ export function transpose(a: TensorLike, axes?: readonly number[]): Tensor {
     throw new ValueError(`transpose: axes ${show(axes)} are not a permutation of the ${x.ndim} axes of ${fmt(x.shape)}`);
   }
   if (perm.every((p, i) => p === i)) return x;
-  const out = Tensor._of(transposeKernel(x.data, x.shape, perm, x.dtype), perm.map((p) => x.shape[p]!));
+  const out = Tensor._of(transposeKernel(x._data, x.shape, perm, x.dtype), perm.map((p) => x.shape[p]!));
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
   return record('transpose', [x], out, (g) => [g.transpose(inverse)], []);
@@ -131,7 +131,7 @@ export function broadcastTo(a: TensorLike, shape: readonly number[]): Tensor {
   })();
   if (!ok) throw new ShapeError(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(target)}`);
   if (sameShape(x.shape, target)) return x;
-  const out = Tensor._of(expandKernel(x.data, x.shape, target, x.dtype), target);
+  const out = Tensor._of(expandKernel(x._data, x.shape, target, x.dtype), target);
   return record('broadcastTo', [x], out, (g) => [sumTo(g, x.shape)], []);
 }
 
@@ -159,7 +159,7 @@ export function concat(items: readonly TensorLike[], axis = 0): Tensor {
   for (const t of xs) {
     const n = t.shape[ax]! * inner;
     for (let o = 0; o < outer; o++) {
-      const src = t.data.subarray(o * n, o * n + n);
+      const src = t._data.subarray(o * n, o * n + n);
       data.set(src as ArrayLike<number>, o * total * inner + offset);
     }
     offset += n;
@@ -232,7 +232,7 @@ function indexAxis(op: string, x: Tensor, ax: number, idx: readonly number[]): T
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < idx.length; j++) {
       const src = (o * n + idx[j]!) * inner;
-      data.set(x.data.subarray(src, src + inner) as ArrayLike<number>, (o * idx.length + j) * inner);
+      data.set(x._data.subarray(src, src + inner) as ArrayLike<number>, (o * idx.length + j) * inner);
     }
   }
   const out = Tensor._of(data, shape);
@@ -249,7 +249,7 @@ function scatterAxis(g: Tensor, ax: number, idx: readonly number[], n: number): 
     for (let j = 0; j < m; j++) {
       const dst = (o * n + idx[j]!) * inner;
       const src = (o * m + j) * inner;
-      for (let i = 0; i < inner; i++) data[dst + i] = data[dst + i]! + g.data[src + i]!;
+      for (let i = 0; i < inner; i++) data[dst + i] = data[dst + i]! + g._data[src + i]!;
     }
   }
   return record('scatter', [g], Tensor._of(data, shape), (gg) => [indexAxis('slice', gg, ax, idx)], []);
@@ -257,7 +257,7 @@ function scatterAxis(g: Tensor, ax: number, idx: readonly number[], n: number): 
 
 function checkIndices(op: string, indices: Tensor, n: number): void {
   for (let i = 0; i < indices.size; i++) {
-    const v = indices.data[i]!;
+    const v = indices._data[i]!;
     if (!Number.isInteger(v) || v < -n || v >= n) {
       throw new IndexError(`${op}: index ${v} is out of range for an axis of size ${n}`);
     }
@@ -292,7 +292,7 @@ export function takeAlongAxis(a: TensorLike, ind: TensorLike, axis: number): Ten
   const is = common.slice();
   is[ax] = indices.shape[ax]!;
   const xb = broadcastTo(x, xs);
-  const ib = expandKernel(indices.data, indices.shape, is, 'int32');
+  const ib = expandKernel(indices._data, indices.shape, is, 'int32');
   const [outer, , inner] = around(xs, ax);
   const m = is[ax]!;
   const data = allocate(x.dtype, sizeOf(is));
@@ -302,7 +302,7 @@ export function takeAlongAxis(a: TensorLike, ind: TensorLike, axis: number): Ten
         const p = (o * m + j) * inner + i;
         let k = ib[p]!;
         if (k < 0) k += n;
-        data[p] = xb.data[(o * n + k) * inner + i]!;
+        data[p] = xb._data[(o * n + k) * inner + i]!;
       }
     }
   }
@@ -320,10 +320,10 @@ function putAlongAxis(g: Tensor, indices: Tensor, ax: number, shape: readonly nu
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < inner; i++) {
         const p = (o * m + j) * inner + i;
-        let k = indices.data[p]!;
+        let k = indices._data[p]!;
         if (k < 0) k += n;
         const q = (o * n + k) * inner + i;
-        data[q] = data[q]! + g.data[p]!;
+        data[q] = data[q]! + g._data[p]!;
       }
     }
   }
@@ -339,12 +339,13 @@ export function oneHot(ind: TensorLike, numClasses: number, options?: { dtype?: 
   const { dtype = 'float64' } = checkOptions('oneHot', options);
   if (!Number.isInteger(numClasses) || numClasses <= 0) throw new ValueError(`oneHot: numClasses must be a positive integer, got ${show(numClasses)}`);
   for (let i = 0; i < indices.size; i++) {
-    const v = indices.data[i]!;
+    const v = indices._data[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
       throw new IndexError(`oneHot: class index ${v} is out of range for ${numClasses} classes`);
     }
   }
+  checkResult('oneHot', [indices.shape], [...indices.shape, numClasses]);
   const data = allocate(dtype, indices.size * numClasses);
-  for (let i = 0; i < indices.size; i++) data[i * numClasses + indices.data[i]!] = 1;
+  for (let i = 0; i < indices.size; i++) data[i * numClasses + indices._data[i]!] = 1;
   return Tensor._of(data, [...indices.shape, numClasses]);
 }

@@ -85,19 +85,27 @@ export function enableGrad<T>(fn: () => NotPromise<T>): T {
 
 // ---------------------------------------------------------------------------
 // Versions: every in-place write bumps the version of the storage it writes to, as
-// PyTorch's version counters. Views (reshape, detach…) wrap the same typed array, so the
-// array is the key. NOTE: not its ArrayBuffer — small arrays share slabs (see allocate).
+// PyTorch's version counters. Views (reshape, detach…) share the same typed array, so the
+// array is the key (moved along when storage leaves its slab). NOTE: not its ArrayBuffer — small
+// arrays share slabs (see allocate).
 
 const versions = new WeakMap<object, number>();
 
 /** How many times the storage of `t` has been modified in place. */
 export function versionOf(t: Tensor): number {
-  return versions.get(t.data) ?? 0;
+  return versions.get(t._data) ?? 0;
 }
 
 /** Marks the storage of `t` as modified in place (our in-place ops call it; call it after writing `.data` yourself). */
 export function bumpVersion(t: Tensor): void {
-  versions.set(t.data, (versions.get(t.data) ?? 0) + 1);
+  const d = t._data;
+  versions.set(d, (versions.get(d) ?? 0) + 1);
+}
+
+/** @internal Storage moved out of a slab keeps its version. */
+export function moveVersion(from: object, to: object): void {
+  const v = versions.get(from);
+  if (v !== undefined) versions.set(to, v);
 }
 
 // ---------------------------------------------------------------------------
@@ -135,16 +143,28 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
+const CALL_SITE_FRAMES = 200;
+
 /** The first stack frame outside tapegrad's own sources: the user's line. */
 function callSite(): string | undefined {
-  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  // NOTE: the default of 10 frames is used up inside tapegrad when the op is reached through nn
+  // modules (Sequential → Linear → matmul → record …), so the limit is raised while capturing.
+  const limit = Error.stackTraceLimit;
+  let text: string | undefined;
+  try {
+    Error.stackTraceLimit = CALL_SITE_FRAMES;
+    text = new Error().stack;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const stack = text?.split('\n').slice(1) ?? [];
   const ours = /[\\/](packages[\\/](core|nn|optim)[\\/](src|dist)|node_modules[\\/]@tapegrad)[\\/]/;
   const frame = stack.find((l) => !ours.test(l) && /\d+:\d+\)?\s*$/.test(l));
   return frame?.trim().replace(/^at\s+/, '');
 }
 
 function firstNonFinite(t: Tensor): number {
-  const d = t.data;
+  const d = t._data;
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
   return -1;
 }
@@ -155,7 +175,7 @@ function checkForward(op: string, inputs: readonly Tensor[], out: Tensor): void 
   const bad = inputs.map((x, k) => (firstNonFinite(x) >= 0 ? `input ${k} ${fmt(x.shape)} already held NaN/Infinity` : null)).filter(Boolean);
   const site = callSite();
   throw new AnomalyError(
-    `${op} produced ${out.data[i]} at index ${i} of its output ${fmt(out.shape)} ` +
+    `${op} produced ${out._data[i]} at index ${i} of its output ${fmt(out.shape)} ` +
       `from inputs ${inputs.map((x) => fmt(x.shape)).join(', ')}` +
       (bad.length > 0 ? ` (${bad.join('; ')})` : '') +
       (site ? `; called at ${site}` : ''),
@@ -166,7 +186,7 @@ function checkBackward(node: Node, k: number, gx: Tensor): void {
   const i = firstNonFinite(gx);
   if (i < 0) return;
   throw new AnomalyError(
-    `backward of ${node.op} produced ${gx.data[i]} in the gradient for input ${k} ${fmt(gx.shape)} ` +
+    `backward of ${node.op} produced ${gx._data[i]} in the gradient for input ${k} ${fmt(gx.shape)} ` +
       `(inputs ${node.inputs.map((x) => fmt(x.shape)).join(', ')})` +
       (node.site ? `; the ${node.op} was called at ${node.site}` : ''),
   );

@@ -1,4 +1,5 @@
 import { ValueError } from './errors.js';
+import { MAX_ELEMENTS } from './shapes.js';
 
 /**
  * Element types. `float64` is the default, as in numpy; `int32` holds indices and counts;
@@ -18,21 +19,37 @@ export function isFloat(d: DType): d is FloatDType {
   return d === 'float64' || d === 'float32';
 }
 
-/** Zeroed storage; a size beyond what the engine can allocate is a ValueError, not a RangeError. */
-// Small arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
-// backing store of its own, many times dearer than a view into an existing buffer, and the
-// tape makes many small tensors (measurements: bench/results/design-measurements.md).
-// NOTE: slabs are bump-allocated and never reused (fresh memory is zero, as a new array
-// would be); a slab is freed when the last array in it is.
-const SLAB_BYTES = 64 * 1024;
+// Mid-size arrays are carved out of shared slabs: in V8 a typed array above 64 bytes gets a
+// backing store of its own, many times dearer than a view into an existing buffer, and the tape
+// makes many small tensors (measurements: bench/results/design-measurements.md). A scalar (8 bytes
+// at most) gets an array of its own, which V8 keeps on its heap as cheaply as a view, so that keeping
+// a loss or a metric pins nothing else.
+// NOTE: slabs are bump-allocated and never reused (fresh memory is zero, as a new array would
+// be); a slab is freed when the last array in it is. No user ever sees a slab view: the tensor's
+// public `data` copies its values out first (see Tensor.data), which also releases its hold.
+const SLAB_BYTES = 16 * 1024;
 const SMALL_BYTES = 2048;
-let slab = new ArrayBuffer(SLAB_BYTES);
+/**
+ * Arrays of up to this many bytes are never carved from a slab. NOTE: only scalars; V8 would keep up
+ * to 64 bytes on its heap, but short vectors stay in slabs, which is what the tape-overhead bench
+ * (10-element tensors) was measured with (bench/results/tape-overhead-storage.md).
+ */
+const ON_HEAP_BYTES = 8;
+/** Marks an ArrayBuffer as a slab (a property: cheaper to test than a WeakSet lookup). */
+const SLAB: unique symbol = Symbol('slab');
+let slab = newSlab();
 let slabUsed = 0;
+
+function newSlab(): ArrayBuffer {
+  const b = new ArrayBuffer(SLAB_BYTES);
+  (b as ArrayBuffer & { [SLAB]?: true })[SLAB] = true;
+  return b;
+}
 
 function small(bytes: number): [ArrayBuffer, number] {
   const aligned = (bytes + 7) & ~7;
   if (slabUsed + aligned > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
+    slab = newSlab();
     slabUsed = 0;
   }
   const offset = slabUsed;
@@ -40,10 +57,24 @@ function small(bytes: number): [ArrayBuffer, number] {
   return [slab, offset];
 }
 
-/** A zeroed array of `size` elements of `dtype`. */
+/** Whether an array of `bytes` bytes may have come from a slab (what an op's output is assumed to be: cheap). */
+export function slabSized(bytes: number): boolean {
+  return bytes > ON_HEAP_BYTES && bytes <= SMALL_BYTES;
+}
+
+/** Whether `data` is a view into a slab, which other arrays share (exact: for arrays a user hands in). */
+export function fromSlab(data: TypedArray): boolean {
+  // Only arrays of the slab sizes are checked: reading `.buffer` of a scalar's would move it off V8's heap.
+  return slabSized(data.byteLength) && (data.buffer as ArrayBuffer & { [SLAB]?: true })[SLAB] === true;
+}
+
+/** A zeroed array of `size` elements of `dtype`; a size beyond what the engine can allocate is a ValueError, not a RangeError. */
 export function allocate(dtype: DType, size: number): TypedArray {
+  // The last guard (ops check their result shapes first, with a better message): beyond int32 indices
+  // an array would be allocated lazily and then exhaust memory while filled.
+  if (size > MAX_ELEMENTS) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements; a tensor holds at most 2**31 - 1`);
   const bytes = dtype === 'float64' ? 8 * size : dtype === 'bool' ? size : 4 * size;
-  if (size > 0 && bytes <= SMALL_BYTES) {
+  if (bytes > ON_HEAP_BYTES && bytes <= SMALL_BYTES) {
     const [buffer, offset] = small(bytes);
     return dtype === 'float64' ? new Float64Array(buffer, offset, size)
       : dtype === 'float32' ? new Float32Array(buffer, offset, size)

@@ -57,6 +57,17 @@ export function checkSize(op: string, shape: Shape): void {
   if (n > MAX_ELEMENTS) throw new ValueError(`${op}: shape ${fmt(shape)} holds ${n} elements; a tensor holds at most 2**31 - 1`);
 }
 
+/**
+ * Refuses an op's result of more than MAX_ELEMENTS elements before it is allocated, naming the
+ * op, the shapes it was given and the shape it would have made.
+ */
+export function checkResult(op: string, inputs: readonly Shape[], out: Shape): void {
+  const n = sizeOf(out);
+  if (n > MAX_ELEMENTS) {
+    throw new ValueError(`${op}: the result of ${inputs.map(fmt).join(' and ')} would have shape ${fmt(out)}, ${n} elements; a tensor holds at most 2**31 - 1`);
+  }
+}
+
 /** Resolves a possibly negative axis against `ndim`, as numpy does. */
 export function normAxis(op: string, axis: number, ndim: number): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis)) {
@@ -91,6 +102,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkResult(op, [a, b], out);
   return out;
 }
 

@@ -4,9 +4,9 @@
  * Every op is also a method here; the ops themselves live in ops/, grouped by family.
  */
 import {
-  TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, noGrad, record, versionOf, type BackwardOptions, type Node,
+  TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, moveVersion, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
-import { allocate, copyAs, dtypeOf, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, copyAs, dtypeOf, fromSlab, slabSized, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from '../numpy/print.js';
 import { checkShape, sameShape, sizeOf, type Shape } from './shapes.js';
@@ -41,14 +41,16 @@ export interface TensorOptions {
 const TRUSTED: unique symbol = Symbol('trusted');
 
 export class Tensor {
-  /** Row-major contiguous storage. Writing to it directly bypasses the tape (call `bumpVersion()` after). @example tensor([[1, 2]]).data; // Float64Array [1, 2] */
-  readonly data: TypedArray;
+  /** @internal The storage of a tensor with no `_base`: perhaps a view into a shared slab (see `_slab`). */
+  _arr: TypedArray;
+  /** @internal The tensor whose storage this one shares (reshape, detach), or null. Always a root, never a view. */
+  _base: Tensor | null = null;
+  /** @internal `_arr` lies in a slab that other tensors share: it is copied out before a user sees it. */
+  _slab: boolean;
   /** The size of each axis, frozen. @example tensor([[1, 2, 3]]).shape; // [1, 3] */
   readonly shape: Shape;
   /** The element type: 'float64', 'float32' or 'int32'. @example tensor([1]).dtype; // 'float64' */
   readonly dtype: DType;
-  /** The gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`). @example w.mul(3).sum().backward(); w.grad; // 3s */
-  grad: Tensor | null = null;
   /** The op that made this tensor, or null for a leaf. @example w.mul(3).node?.op; // 'mul' */
   node: Node | null = null;
   /** An optional label, shown in messages and graphs. @example w.name = 'W1'; */
@@ -56,6 +58,7 @@ export class Tensor {
   /** @internal */
   retainsGrad = false;
   private _requiresGrad = false;
+  private _grad: Tensor | null = null;
 
   /**
    * Wraps `data` (not copied) as a tensor of `shape`; the dtype is the typed array's.
@@ -75,7 +78,10 @@ export class Tensor {
         throw new ValueError(`Tensor: shape ${fmt(shape)} holds ${sizeOf(shape)} elements but the data has ${data.length}`);
       }
     }
-    this.data = data;
+    this._arr = data;
+    // NOTE: an op's output of slab size is taken to be in a slab (at worst one needless copy when a user
+    // reads it); a user's own array is checked exactly, so `data` stays the very array they gave.
+    this._slab = trusted === TRUSTED ? slabSized(data.byteLength) : fromSlab(data);
     this.shape = Object.freeze(shape); // readonly in the types, and in plain JavaScript too
     this.dtype = dtypeOf(data);
   }
@@ -83,6 +89,61 @@ export class Tensor {
   /** @internal An op's output: `data` and `shape` are the op's own, fresh and already consistent. */
   static _of(data: TypedArray, shape: Shape): Tensor {
     return new Tensor(data, shape, TRUSTED);
+  }
+
+  /** @internal A tensor of `shape` sharing the storage of `src` (a reshape, detach or alias). */
+  static _view(src: Tensor, shape: Shape): Tensor {
+    const base = src._base ?? src;
+    const t = new Tensor(base._arr, shape, TRUSTED);
+    t._base = base;
+    t._slab = false; // only the base's flag counts
+    return t;
+  }
+
+  /**
+   * Row-major contiguous storage, this tensor's own (shared only with its reshapes and detached
+   * copies): writing to it changes the tensor, bypassing the tape (call `bumpVersion` after), and
+   * handing its buffer to a Worker affects no other tensor.
+   * @example
+   *   const d = tensor([1, 2]).data; // Float64Array [1, 2]
+   *   postMessage(d.buffer, [d.buffer]); // transfers this tensor's own memory only
+   */
+  get data(): TypedArray {
+    const base = this._base ?? this;
+    // NOTE: small op results live in shared slabs (see dtype.ts); the first time a user sees
+    // one it moves to memory of its own, so no user ever holds a view onto other tensors' values.
+    if (base._slab) {
+      const own = base._arr.slice();
+      moveVersion(base._arr, own);
+      base._arr = own;
+      base._slab = false;
+    }
+    return base._arr;
+  }
+
+  /** @internal The storage for kernels: perhaps a slab view, so never handed to users (they get `data`). */
+  get _data(): TypedArray {
+    return this._base === null ? this._arr : this._base._arr;
+  }
+
+  /**
+   * The gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`).
+   * Assigning checks, as PyTorch does: null, or a tensor of this tensor's shape and dtype.
+   * @example
+   *   w.grad = null; // what an optimizer's zeroGrad does
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!isTensor(g)) throw new ArgumentError(`grad: a gradient must be a Tensor or null, got ${show(g)}`);
+      if (!sameShape(g.shape, this.shape)) {
+        throw new ShapeError(`grad: a gradient of shape ${fmt(g.shape)} cannot be the gradient of a tensor of shape ${fmt(this.shape)}`);
+      }
+      if (g.dtype !== this.dtype) throw new DTypeError(`grad: a ${g.dtype} gradient cannot be the gradient of a ${this.dtype} tensor`);
+    }
+    this._grad = g;
   }
 
   /** @internal The brand `isTensor` checks (a registered symbol, so it holds across copies of the library). */
@@ -96,7 +157,7 @@ export class Tensor {
   }
   /** The number of elements. @example tensor([[1, 2]]).size; // 2 */
   get size(): number {
-    return this.data.length;
+    return this._data.length;
   }
   /** True for tensors made by the user rather than by an op on the tape. @example x.mul(2).isLeaf; // false */
   get isLeaf(): boolean {
@@ -187,14 +248,14 @@ export class Tensor {
       if (this.dtype === 'bool' && result.dtype !== 'bool') {
         throw new DTypeError(`${op}: the result is ${result.dtype}, which cannot be stored in place into a bool tensor of shape ${fmt(this.shape)}`);
       }
-      this.data.set(result.data as ArrayLike<number>);
+      this._data.set(result._data as ArrayLike<number>);
     });
   }
   /** Sets every element to `value`, in place. @example w.fill_(0); */
   fill_(value: number | boolean): this {
     if (typeof value !== 'number' && typeof value !== 'boolean') throw new ArgumentError(`fill_: value must be a number, got ${show(value)}`);
     const v = this.dtype === 'bool' ? (Number(value) !== 0 ? 1 : 0) : Number(value); // NaN fills a bool tensor with True, as numpy
-    return this.writeInPlace('fill_', () => this.data.fill(v));
+    return this.writeInPlace('fill_', () => this._data.fill(v));
   }
   /** Sets every element to 0, in place. @example w.zero_(); */
   zero_(): this {
@@ -231,7 +292,7 @@ export class Tensor {
    */
   toArray<T extends NestedArray = NestedArray>(): T {
     const { shape } = this;
-    const data: ArrayLike<number | boolean> = this.dtype === 'bool' ? Array.from(this.data, (v) => v !== 0) : this.data;
+    const data: ArrayLike<number | boolean> = this.dtype === 'bool' ? Array.from(this._data, (v) => v !== 0) : this._data;
     if (shape.length === 0) return data[0]! as T;
     const build = (dim: number, offset: number, stride: number): NestedArray[] => {
       const n = shape[dim]!;
@@ -255,16 +316,16 @@ export class Tensor {
   /** The value of a one-element tensor as a number (a bool tensor gives 1 or 0; `toArray` gives true or false). @example tensor([[3]]).item(); // 3 */
   item(): number {
     if (this.size !== 1) throw new ValueError(`item: only a tensor of one element can be a number, this one has shape ${fmt(this.shape)}`);
-    return this.data[0]!;
+    return this._data[0]!;
   }
   /** What `console.log(t)` shows in Node: numpy's repr style. @example console.log(tensor([1, 2])); // tensor([1., 2.]) */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const repr = formatRepr(this.data, this.shape, this.dtype);
+    const repr = formatRepr(this._data, this.shape, this.dtype);
     return this.node !== null ? `${repr.slice(0, -1)}, gradFn=<${this.node.op}>)` : this.requiresGrad ? `${repr.slice(0, -1)}, requiresGrad=true)` : repr;
   }
   /** Prints like numpy's `print(a)`. @example tensor([1, 2]).toString(); // '[1. 2.]' */
   toString(): string {
-    return formatTensor(this.data, this.shape, this.dtype);
+    return formatTensor(this._data, this.shape, this.dtype);
   }
   /** A copy with its own storage, on the tape (its gradient flows back to this). @example const saved = w.clone(); */
   clone(): Tensor {
@@ -272,7 +333,7 @@ export class Tensor {
   }
   /** The same storage, cut from the tape. @example const y = model.forward(x).detach(); // no grad flows back */
   detach(): Tensor {
-    return Tensor._of(this.data, this.shape);
+    return Tensor._view(this, this.shape);
   }
   /** A copy in another dtype (differentiable between float dtypes); to bool: true where nonzero (NaN included). @example tensor([1.7]).astype('int32'); // [1] */
   astype(dtype: DType): Tensor {
@@ -280,7 +341,7 @@ export class Tensor {
   }
   /** @internal */
   _alias(): Tensor {
-    return record('alias', [this], Tensor._of(this.data, this.shape), (g) => [g], []);
+    return record('alias', [this], Tensor._view(this, this.shape), (g) => [g], []);
   }
   /** @internal */
   _onesLike(): Tensor {
@@ -812,10 +873,14 @@ function isStorage(data: unknown): data is Float64Array | Float32Array | Int32Ar
   return data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array;
 }
 
-function inferShape(data: NestedArray): number[] {
+/** numpy's limit on the number of axes; it also bounds the recursion that reads nested arrays. */
+const MAX_DIMS = 64;
+
+function inferShape(op: string, data: NestedArray): number[] {
   const shape: number[] = [];
   let cur: NestedArray = data;
   while (Array.isArray(cur)) {
+    if (shape.length === MAX_DIMS) throw new ValueError(`${op}: the data is nested more than ${MAX_DIMS} levels deep; a tensor has at most ${MAX_DIMS} axes`);
     shape.push(cur.length);
     if (cur.length === 0) break;
     cur = cur[0] as NestedArray;
@@ -902,7 +967,7 @@ function fromTypedArray(op: string, data: ArrayBufferView, dtype: DType | undefi
 }
 
 function fromNested(op: string, data: NestedArray, given: DType | undefined, shape: readonly number[] | undefined): Tensor {
-  const inferred = inferShape(data);
+  const inferred = inferShape(op, data);
   // Without a dtype: bool when the data are booleans only (numpy's rule), float64 otherwise.
   const onlyBooleans = given === undefined && typeof firstLeaf(data) === 'boolean';
   let arr = allocate(given ?? (onlyBooleans ? 'bool' : 'float64'), sizeOf(inferred));
@@ -939,7 +1004,7 @@ export function tensor(data: TensorLike, options: TensorOptions & { shape?: read
   const shape = options.shape === undefined ? undefined : checkShape(op, options.shape);
   let out: Tensor;
   if (isTensor(data)) {
-    out = withShape(op, fromTypedArray(op, data.data, dtype ?? data.dtype), shape ?? data.shape);
+    out = withShape(op, fromTypedArray(op, data._data, dtype ?? data.dtype), shape ?? data.shape);
   } else if (ArrayBuffer.isView(data)) {
     const arr = fromTypedArray(op, data, dtype);
     out = withShape(op, arr, shape ?? [arr.length]);

@@ -24,8 +24,9 @@
  * without cancellation (what it is in practice: bench/results/design-measurements.md).
  */
 import { ArgumentError, DTypeError, ValueError } from '../../tape/errors.js';
+import { show } from '../../tape/messages.js';
 import { encodeModule, F32, F64, FunctionBody, I32, Op, Simd, V128, type ValType } from './encoder.js';
-import { defaultThreadCount, Team, threadsSupported } from './threads.js';
+import { defaultThreadCount, MAX_THREADS, Team, threadsSupported } from './threads.js';
 
 type FloatArray = Float64Array | Float32Array;
 type Precision = 'float64' | 'float32';
@@ -469,7 +470,7 @@ export class WasmGemm {
 
   /** Sets the thread count; workers start on the next product large enough to split. */
   setThreads(count: number): void {
-    if (!Number.isInteger(count) || count < 1) throw new ArgumentError(`setNumThreads: the count must be a positive integer, got ${count}`);
+    checkThreadCount(count);
     const effective = threadsSupported ? count : 1;
     if (effective === this.threadCount) return;
     this.team?.close();
@@ -667,17 +668,24 @@ export const wasmAvailable: boolean = engine !== null;
  * `count − 1` workers). The default is TAPEGRAD_NUM_THREADS if set, else the machine's cores (at
  * most 8). Products below about 2.5 million multiply-adds (float64; 2 million float32, about
  * 130³) run on one thread, where splitting costs more than it saves; results are
- * bit-identical whatever the count. Workers need Node (≥ 20.16); in browsers this stays 1.
+ * bit-identical whatever the count; at most 64 (MAX_THREADS), else an ArgumentError. Workers need Node
+ * (≥ 20.16); in browsers this stays 1.
  * @example
  *   setNumThreads(1); // one thread: e.g. when several processes share the cores
  *   getNumThreads();  // 1
  */
 export function setNumThreads(count: number): void {
   if (engine === null) {
-    if (!Number.isInteger(count) || count < 1) throw new ArgumentError(`setNumThreads: the count must be a positive integer, got ${count}`);
+    checkThreadCount(count);
     return;
   }
   engine.setThreads(count);
+}
+
+function checkThreadCount(count: unknown): void {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
+    throw new ArgumentError(`setNumThreads: the count must be a whole number from 1 to ${MAX_THREADS}, got ${show(count)}`);
+  }
 }
 
 /**

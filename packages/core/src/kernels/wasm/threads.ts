@@ -86,6 +86,9 @@ function workerConstructor(): WorkerConstructor | null {
 export const threadsSupported: boolean =
   typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && workerConstructor() !== null;
 
+/** The most threads a product is split between (setNumThreads refuses more; a larger TAPEGRAD_NUM_THREADS is capped). */
+export const MAX_THREADS = 64;
+
 /**
  * Threads to use when nobody said: TAPEGRAD_NUM_THREADS if set, else the cores Node reports (at
  * most 8); 1 where threads are not supported.
@@ -93,7 +96,7 @@ export const threadsSupported: boolean =
 export function defaultThreadCount(): number {
   if (!threadsSupported) return 1;
   const fromEnv = Number(nodeProcess()?.env?.['TAPEGRAD_NUM_THREADS'] ?? '');
-  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, MAX_THREADS);
   const os = nodeProcess()?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
   const cores = os?.availableParallelism?.() ?? 1;
   return Math.max(1, Math.min(8, cores));
