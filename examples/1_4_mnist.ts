@@ -16,7 +16,7 @@ import { Linear, ReLU, Sequential, crossEntropy, type InitScheme } from '@tapegr
 import { AdaGrad, Adam, Momentum, RMSProp, SGD, accuracy, sampleBatch, trainTestSplit, type Optimizer } from '@tapegrad/optim';
 import { DEFAULT_OUT_DIR, DEFAULT_SEED, choiceFlag, integerFlag, positiveFlag, runIfMain, type CliSpec, type CommonOptions } from './lib/cli.js';
 import { loadIdxDigits, loadPackagedDigits, PIXELS, type Digits } from './lib/mnist.js';
-import { terminalChart, writeChart, type Chart } from './lib/plot.js';
+import { accuracyChart, terminalChart, writeChart } from './lib/plot.js';
 import { Printer } from './lib/print.js';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam'] as const;
@@ -171,22 +171,7 @@ export async function main(options: MnistOptions = {}): Promise<MnistResult> {
   return { counts, trainAccuracies, testAccuracies, testAccuracy, trainSize, testSize, seconds, plotFile };
 }
 
-/** The notebook's plot: plt.plot(lists, accuracies_train / accuracies_test), ylim(0, 1), legend lower right. */
-export function accuracyChart(settings: string, counts: number[], trainAccuracies: number[], testAccuracies: number[]): Chart {
-  return {
-    title: 'accuracy',
-    subtitle: settings,
-    xTitle: 'count',
-    yTitle: 'accuracy',
-    mark: 'line',
-    yDomain: [0, 1],
-    legend: 'bottom-right',
-    series: [
-      { name: 'training set', x: counts, y: trainAccuracies },
-      { name: 'test set', x: counts, y: testAccuracies },
-    ],
-  };
-}
+export { accuracyChart };
 
 const CLI: CliSpec = {
   name: '1_4_mnist.ts',

@@ -9,7 +9,7 @@ import { crossEntropy, type Module } from '@tapegrad/nn';
 import { accuracy, sampleBatch, trainTestSplit, type Optimizer } from '@tapegrad/optim';
 import { DEFAULT_OUT_DIR, DEFAULT_SEED, type CommonOptions } from './cli.js';
 import { loadPackagedDigits, type Digits } from './mnist.js';
-import { terminalChart, writeChart, type Chart } from './plot.js';
+import { accuracyChart, terminalChart, writeChart } from './plot.js';
 import { Printer } from './print.js';
 
 /** Options every Day-2 example's `main` takes. */
@@ -149,23 +149,6 @@ export function trainRun(
   return run;
 }
 
-/** The course's plot: training and test accuracy against the count, y from 0 to 1, legend lower right. */
-export function accuracyChart(settings: string, run: Run): Chart {
-  return {
-    title: 'accuracy',
-    subtitle: settings,
-    xTitle: 'count',
-    yTitle: 'accuracy',
-    mark: 'line',
-    yDomain: [0, 1],
-    legend: 'bottom-right',
-    series: [
-      { name: 'training set', x: run.counts, y: run.trainAccuracies },
-      { name: 'test set', x: run.counts, y: run.testAccuracies },
-    ],
-  };
-}
-
 /** Resolved common settings of a Day-2 example. */
 export interface Setup {
   p: Printer;
@@ -195,7 +178,7 @@ export async function finishRun(su: Setup, script: string, run: Run, settings: s
   const { p } = su;
   if (run.counts.length > 0) {
     p.line(`\n正答率(テスト) (test accuracy) every ${su.evalEvery} iterations:\n${terminalChart(run.testAccuracies, { height: 5 })}\n`);
-    if (su.plot) run.plotFile = await writeChart(join(su.outDir, `${script}_${run.key}.svg`), accuracyChart(`${settings}, seed ${su.seed}`, run));
+    if (su.plot) run.plotFile = await writeChart(join(su.outDir, `${script}_${run.key}.svg`), accuracyChart(`${settings}, seed ${su.seed}`, run.counts, run.trainAccuracies, run.testAccuracies));
   }
   const last = run.counts.length - 1;
   const accs = last >= 0 ? `training ${run.trainAccuracies[last]}, test ${run.testAccuracies[last]}` : 'no evaluation';

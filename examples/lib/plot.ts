@@ -99,3 +99,20 @@ export function terminalChart(values: readonly number[], options: { width?: numb
     format: (v: number) => v.toFixed(digits).padStart(digits + 6),
   });
 }
+
+/** The notebook's plot: plt.plot(lists, accuracies_train / accuracies_test), ylim(0, 1), legend lower right. */
+export function accuracyChart(settings: string, counts: number[], trainAccuracies: number[], testAccuracies: number[]): Chart {
+  return {
+    title: 'accuracy',
+    subtitle: settings,
+    xTitle: 'count',
+    yTitle: 'accuracy',
+    mark: 'line',
+    yDomain: [0, 1],
+    legend: 'bottom-right',
+    series: [
+      { name: 'training set', x: counts, y: trainAccuracies },
+      { name: 'test set', x: counts, y: testAccuracies },
+    ],
+  };
+}

@@ -45,7 +45,7 @@ export class Dropout extends Module<[TensorLike], Tensor> {
   forward(input: TensorLike): Tensor {
     const x = toTensor(input);
     if (!this.training) return x.mul(1 - this.dropoutRatio);
-    const r = this.generator.rand(x.shape).data;
+    const r = this.generator.rand(x.shape)._data;
     const keep = x.dtype === 'float32' ? new Float32Array(r.length) : new Float64Array(r.length);
     for (let i = 0; i < r.length; i++) keep[i] = r[i]! > this.dropoutRatio ? 1 : 0;
     this.mask = new Tensor(keep, x.shape);

@@ -38,7 +38,7 @@ function pairOf(op: string, inputName: string, input: TensorLike, target: Tensor
 
 function checkUnitInterval(op: string, name: string, t: Tensor): void {
   for (let i = 0; i < t.size; i++) {
-    const v = t.data[i]!;
+    const v = t._data[i]!;
     if (!(v >= 0 && v <= 1)) {
       throw new ValueError(`${op}: ${name} must lie in [0, 1], found ${v} at flat index ${i} (shape ${shapeOf(t)})`);
     }

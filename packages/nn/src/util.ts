@@ -14,7 +14,7 @@ export function shapeOf(t: Tensor): string {
 /** Class indices as int32, each checked to be a whole number in [0, classes). */
 export function classIndices(op: string, t: Tensor, classes: number): Tensor {
   for (let i = 0; i < t.size; i++) {
-    const v = t.data[i]!;
+    const v = t._data[i]!;
     if (!Number.isInteger(v)) throw new ValueError(`${op}: class indices must be whole numbers, found ${v} at flat index ${i}`);
     if (v < 0 || v >= classes) throw new IndexError(`${op}: class index ${v} at flat index ${i} is out of range for ${classes} classes`);
   }

@@ -5,7 +5,7 @@
  */
 import type { TypedArray } from '@tapegrad/core';
 import { nonNegative, positive, rate } from './check.js';
-import { Optimizer, weightDecayOf, type OptimizerOptions, type ParamState } from './optimizer.js';
+import { Optimizer, weightDecayOf, type OptimizerOptions, type OptimizerSpec, type ParamState } from './optimizer.js';
 import type { ParamsOrGroups } from './params.js';
 
 export interface AdaGradOptions extends OptimizerOptions {
@@ -109,6 +109,30 @@ export interface AdamHyperparameters extends AdaGradHyperparameters {
   beta2: number;
 }
 
+/** What Adam and AdamW tell the base class: they differ only in name and the defaults of eps and weightDecay. */
+function adamSpec(
+  name: string,
+  params: ParamsOrGroups,
+  options: OptimizerOptions | undefined,
+  epsDefault: number,
+  weightDecayDefault: number,
+): OptimizerSpec<AdamHyperparameters> {
+  return {
+    name,
+    params,
+    options,
+    optionNames: ['beta1', 'beta2', 'eps'],
+    defaultLr: 0.001,
+    resolve: (op, raw) => ({
+      beta1: rate(op, 'beta1', raw.beta1 ?? 0.9),
+      beta2: rate(op, 'beta2', raw.beta2 ?? 0.999),
+      eps: positive(op, 'eps', raw.eps ?? epsDefault),
+      weightDecay: nonNegative(op, 'weightDecay', raw.weightDecay ?? weightDecayDefault),
+    }),
+    buffers: () => ['m', 'v'],
+  };
+}
+
 /**
  * Adam (Kingma & Ba), with bias correction folded into the step size as in the course's code and
  * the paper's §2: at update t (1, 2, …)
@@ -122,20 +146,7 @@ export interface AdamHyperparameters extends AdaGradHyperparameters {
  */
 export class Adam extends Optimizer<AdamHyperparameters> {
   constructor(params: ParamsOrGroups, options?: AdamOptions) {
-    super({
-      name: 'Adam',
-      params,
-      options,
-      optionNames: ['beta1', 'beta2', 'eps'],
-      defaultLr: 0.001,
-      resolve: (op, raw) => ({
-        beta1: rate(op, 'beta1', raw.beta1 ?? 0.9),
-        beta2: rate(op, 'beta2', raw.beta2 ?? 0.999),
-        eps: positive(op, 'eps', raw.eps ?? 1e-7),
-        weightDecay: weightDecayOf(op, raw),
-      }),
-      buffers: () => ['m', 'v'],
-    });
+    super(adamSpec('Adam', params, options, 1e-7, 0));
   }
 
   protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<AdamHyperparameters>): void {
@@ -178,20 +189,7 @@ export interface AdamWOptions extends OptimizerOptions {
  */
 export class AdamW extends Optimizer<AdamHyperparameters> {
   constructor(params: ParamsOrGroups, options?: AdamWOptions) {
-    super({
-      name: 'AdamW',
-      params,
-      options,
-      optionNames: ['beta1', 'beta2', 'eps'],
-      defaultLr: 0.001,
-      resolve: (op, raw) => ({
-        beta1: rate(op, 'beta1', raw.beta1 ?? 0.9),
-        beta2: rate(op, 'beta2', raw.beta2 ?? 0.999),
-        eps: positive(op, 'eps', raw.eps ?? 1e-8),
-        weightDecay: nonNegative(op, 'weightDecay', raw.weightDecay ?? 0.01),
-      }),
-      buffers: () => ['m', 'v'],
-    });
+    super(adamSpec('AdamW', params, options, 1e-8, 0.01));
   }
 
   protected update(p: TypedArray, g: TypedArray, s: ParamState, lr: number, hyper: Readonly<AdamHyperparameters>): void {

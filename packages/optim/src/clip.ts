@@ -34,13 +34,13 @@ export function clipGradNorm(parameters: Params, maxNorm: number, options: ClipG
   let total: number;
   if (normType === Infinity) {
     total = 0;
-    for (const g of grads) for (let i = 0; i < g.size; i++) total = Math.max(total, Math.abs(g.data[i]!));
+    for (const g of grads) for (let i = 0; i < g.size; i++) total = Math.max(total, Math.abs(g._data[i]!));
   } else {
     // PyTorch: the norm of the per-tensor norms.
     let sum = 0;
     for (const g of grads) {
       let s = 0;
-      for (let i = 0; i < g.size; i++) s += Math.abs(g.data[i]!) ** normType;
+      for (let i = 0; i < g.size; i++) s += Math.abs(g._data[i]!) ** normType;
       sum += (s ** (1 / normType)) ** normType;
     }
     total = sum ** (1 / normType);

@@ -38,7 +38,7 @@ function allocateLike(data: TypedArray, n: number): TypedArray {
 export function takeRows(t: Tensor, idx: ArrayLike<number>, start = 0, end = idx.length): Tensor {
   const rows = end - start;
   const width = t.shape[0] === 0 ? 0 : t.size / t.shape[0]!;
-  const src = t.data;
+  const src = t._data;
   const out = allocateLike(src, rows * width);
   for (let r = 0; r < rows; r++) {
     const from = idx[start + r]! * width;

@@ -28,8 +28,8 @@ export function accuracy(y: Tensor, d: Tensor): number {
   }
   let hits = 0;
   for (let i = 0; i < n; i++) {
-    const label = oneHot ? argmaxRow(d.data, i * k, k) : d.data[i]!;
-    if (argmaxRow(y.data, i * k, k) === label) hits++;
+    const label = oneHot ? argmaxRow(d._data, i * k, k) : d._data[i]!;
+    if (argmaxRow(y._data, i * k, k) === label) hits++;
   }
   return n === 0 ? 0 : hits / n;
 }

@@ -178,7 +178,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         const p = this.params[i]!;
         if (p.grad === null) continue;
         const gi = this.groupOf[i]!;
-        this.update(p.data, p.grad.data, this.state[i]!, lrs[gi]!, this.paramGroups[gi]!.hyperparameters);
+        this.update(p.data, p.grad._data, this.state[i]!, lrs[gi]!, this.paramGroups[gi]!.hyperparameters);
         // A graph built before this step and run backward after it would use stale values: let core catch it.
         bumpVersion(p);
       }
@@ -315,7 +315,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       throw new ShapeError(`${this.name}.step: the gradient of ${this.labels[i]} has shape ${fmt(g.shape)}, the parameter ${fmt(p.shape)}`);
     }
     if (!this.checkFinite) return;
-    const d = g.data;
+    const d = g._data;
     for (let k = 0; k < d.length; k++) {
       if (!Number.isFinite(d[k]!)) {
         throw new ValueError(

@@ -131,7 +131,7 @@ export function makeCheckpoint(t: Trainee, run: RunState): FitCheckpoint {
     run,
   };
   if (stateful) c.model = stateful.stateDict();
-  else c.params = t.optimizer.params.map((p) => new Tensor(p.data.slice(), p.shape));
+  else c.params = t.optimizer.params.map((p) => new Tensor(p._data.slice(), p.shape));
   if (t.generator) c.generator = t.generator.getState();
   return c;
 }

@@ -13,7 +13,7 @@ function scalarOf(op: string, v: Tensor | number): number {
   if (typeof v === 'number') return v;
   if (!isTensor(v)) throw new ArgumentError(`${op}: f must return a number or a Tensor, got ${typeof v}`);
   if (v.size !== 1) throw new ValueError(`${op}: f must return a scalar, got shape ${fmt(v.shape)}`);
-  return v.data[0]!;
+  return v._data[0]!;
 }
 
 /**
@@ -27,7 +27,7 @@ export function numericalGradient(f: ScalarFn, x: Tensor, h = 1e-4): Tensor {
   if (!isTensor(x)) throw new ArgumentError('numericalGradient: x must be a Tensor');
   if (!(h > 0)) throw new ValueError(`numericalGradient: h must be positive, got ${h}`);
   const out = new Float64Array(x.size);
-  const data = x.data;
+  const data = x._data;
   noGrad(() => {
     for (let i = 0; i < data.length; i++) {
       const keep = data[i]!;
@@ -85,7 +85,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
     throw new ArgumentError('gradcheck: inputs must be an array of Tensors');
   }
   // Differentiate with respect to float64 leaf copies so that the check is exact and leaves the user's tensors alone.
-  const xs = inputs.map((x) => new Tensor(Float64Array.from(x.data), x.shape).requiresGrad_(true));
+  const xs = inputs.map((x) => new Tensor(Float64Array.from(x._data), x.shape).requiresGrad_(true));
   const probe = noGrad(() => f(...xs));
   if (!isTensor(probe)) throw new ArgumentError('gradcheck: f must return a Tensor');
   const weights = probe.size === 1 ? null : fixedWeights(probe);
@@ -104,8 +104,8 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
   analytic.forEach((a, input) => {
     const n = numeric[input]!;
     for (let index = 0; index < a.size; index++) {
-      const av = a.data[index]!;
-      const nv = n.data[index]!;
+      const av = a._data[index]!;
+      const nv = n._data[index]!;
       const abs = Math.abs(av - nv);
       const rel = abs / Math.max(Math.abs(nv), Number.MIN_VALUE);
       const score = abs / (atol + rtol * Math.abs(nv));

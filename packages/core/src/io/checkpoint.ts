@@ -104,7 +104,7 @@ export function decodeNumber(v: unknown): number | undefined {
  */
 export function tensorEntry(t: Tensor): TensorEntry {
   if (!isTensor(t)) throw new ArgumentError(`tensorEntry: expected a Tensor, got ${show(t)}`);
-  return { shape: t.shape.slice(), dtype: t.dtype, data: Array.from(t.data, encodeNumber) };
+  return { shape: t.shape.slice(), dtype: t.dtype, data: Array.from(t._data, encodeNumber) };
 }
 
 // ---------------------------------------------------------------------------
@@ -243,7 +243,7 @@ function unpack(op: string, ref: Record<string, string>, tensors: Record<string,
   if (t.ndim !== 1 || (kind === '$array' && t.dtype !== 'float64')) {
     throw new FormatError(`${op}: tensor ${show(name)} stands for an array but has shape [${t.shape.join(',')}] and dtype ${t.dtype}`);
   }
-  return kind === '$typed' ? t.data : Array.from(t.data);
+  return kind === '$typed' ? t.data : Array.from(t._data);
 }
 
 function nullProto<T extends object>(o: T): T {

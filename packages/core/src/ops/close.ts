@@ -37,9 +37,9 @@ export function isclose(a: TensorLike, b: TensorLike, opts?: CloseOptions): Tens
   const [x, y] = operands('isclose', a, b);
   // eq gives the broadcast shape and the comparisons' dtype; its storage is ours to overwrite.
   const out = eq(x.detach(), y.detach());
-  const xs = expandKernel(x.data, x.shape, out.shape, 'float64');
-  const ys = expandKernel(y.data, y.shape, out.shape, 'float64');
-  const d = out.data;
+  const xs = expandKernel(x._data, x.shape, out.shape, 'float64');
+  const ys = expandKernel(y._data, y.shape, out.shape, 'float64');
+  const d = out._data;
   for (let i = 0; i < d.length; i++) {
     const u = xs[i]!, v = ys[i]!;
     const close = u === v || (Number.isFinite(u) && Number.isFinite(v) && Math.abs(u - v) <= atol + rtol * Math.abs(v)) || (equalNan && u !== u && v !== v);
@@ -55,6 +55,6 @@ export function isclose(a: TensorLike, b: TensorLike, opts?: CloseOptions): Tens
  */
 export function allclose(a: TensorLike, b: TensorLike, opts?: CloseOptions): boolean {
   const c = isclose(a, b, opts);
-  for (let i = 0; i < c.size; i++) if (!c.data[i]) return false;
+  for (let i = 0; i < c.size; i++) if (!c._data[i]) return false;
   return true;
 }

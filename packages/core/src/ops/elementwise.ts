@@ -307,7 +307,7 @@ function predicate(op: string, test: (v: number) => boolean) {
     checkArg(op, a, 'the input');
     const x = asTensor(a);
     const out = allocate('bool', x.size);
-    const d = x.data;
+    const d = x._data;
     for (let i = 0; i < d.length; i++) out[i] = test(d[i]!) ? 1 : 0;
     return Tensor._of(out, x.shape);
   };

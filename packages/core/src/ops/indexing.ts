@@ -26,7 +26,7 @@ function indicesFor(op: string, ind: TensorLike, n: number, axis: number): [Int3
   const t = asTensor(ind);
   const idx = new Int32Array(t.size);
   for (let i = 0; i < t.size; i++) {
-    const v = t.data[i]!;
+    const v = t._data[i]!;
     if (!Number.isInteger(v)) throw new IndexError(`${op}: indices must be integers, got ${v}`);
     if (v < -n || v >= n) throw new IndexError(`${op}: index ${v} is out of range for axis ${axis} of size ${n}`);
     idx[i] = v < 0 ? v + n : v;
@@ -41,7 +41,7 @@ function gather(x: Tensor, ax: number, idx: Int32Array, op = 'take'): Tensor {
   const shape = x.shape.slice();
   shape[ax] = m;
   const data = allocate(x.dtype, outer * m * inner);
-  const src = x.data;
+  const src = x._data;
   if (inner >= ROW_COPY) {
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
@@ -67,8 +67,8 @@ function scatterAdd(base: Tensor | null, src: Tensor, ax: number, idx: Int32Arra
   shape[ax] = n;
   const dtype = base === null ? src.dtype : promote(base.dtype, src.dtype);
   const data: TypedArray = allocate(dtype, outer * n * inner);
-  if (base !== null) data.set(base.data as ArrayLike<number>);
-  const s = src.data;
+  if (base !== null) data.set(base._data as ArrayLike<number>);
+  const s = src._data;
   for (let o = 0, p = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const d = (o * n + idx[j]!) * inner;
@@ -161,12 +161,12 @@ export function putAlongAxis(a: TensorLike, indices: TensorLike, values: TensorL
   }
   if (!sameShape(vb, is)) throw new ShapeError(`putAlongAxis: values of shape ${fmt(v.shape)} do not broadcast to the indices' shape ${fmt(is)}`);
   const ib = expandKernel(idx, ind.shape, is, 'int32') as Int32Array;
-  const vd = expandKernel(v.data, v.shape, is, promote(x.dtype, v.dtype));
+  const vd = expandKernel(v._data, v.shape, is, promote(x.dtype, v.dtype));
   const [outer, , inner] = around(x.shape, ax);
   const m = is[ax]!;
   const dtype = promote(x.dtype, v.dtype);
   const data = allocate(dtype, x.size);
-  data.set(x.data as ArrayLike<number>);
+  data.set(x._data as ArrayLike<number>);
   // written: 1 where some value landed; last: 1 at the index position whose write stayed.
   const writer = new Int32Array(x.size).fill(-1);
   for (let o = 0; o < outer; o++) {
@@ -234,11 +234,11 @@ export function nonzero(a: TensorLike): Tensor {
   const x = asTensor(a);
   const nd = x.ndim;
   let count = 0;
-  for (let i = 0; i < x.size; i++) if (x.data[i] !== 0) count++;
+  for (let i = 0; i < x.size; i++) if (x._data[i] !== 0) count++;
   const out = new Int32Array(count * nd);
   const pos = new Array<number>(nd).fill(0);
   for (let i = 0, k = 0; i < x.size; i++) {
-    if (x.data[i] !== 0) for (let d = 0; d < nd; d++) out[k++] = pos[d]!;
+    if (x._data[i] !== 0) for (let d = 0; d < nd; d++) out[k++] = pos[d]!;
     for (let d = nd - 1; d >= 0; d--) {
       if (++pos[d]! < x.shape[d]!) break;
       pos[d] = 0;
@@ -262,7 +262,7 @@ export function booleanMask(a: TensorLike, mask: TensorLike): Tensor {
   }
   const rest = x.shape.slice(m.ndim);
   const picked: number[] = [];
-  for (let i = 0; i < m.size; i++) if (m.data[i] !== 0) picked.push(i);
+  for (let i = 0; i < m.size; i++) if (m._data[i] !== 0) picked.push(i);
   // A 0-d mask adds the axis, as numpy's x[True] does.
   const rows = reshape(x, [m.size, ...rest]);
   return gather(rows, 0, Int32Array.from(picked), 'booleanMask');

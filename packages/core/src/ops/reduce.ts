@@ -53,7 +53,7 @@ export function sum(a: TensorLike, axis?: Axis | null, keepdims = false): Tensor
 /** int32 Σ: float64 partial sums, then a range check. No gradient (int32 tensors cannot require grad). */
 function intSum(x: Tensor, axis: Axis | null | undefined, keepdims: boolean): Tensor {
   const { out } = reduceOp('sum', 'sum', x, axis, keepdims, 'float64');
-  for (const v of out.data) {
+  for (const v of out._data) {
     if (v < -0x80000000 || v > 0x7fffffff) {
       throw new ValueError(`sum: the sum of these int32 values is ${v}, beyond the int32 range; convert with astype('float64') first`);
     }

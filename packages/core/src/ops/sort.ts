@@ -41,7 +41,7 @@ function order(x: Tensor, ax: number, descending: boolean): Int32Array {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       for (let j = 0; j < n; j++) {
-        vals[j] = x.data[base + j * inner]!;
+        vals[j] = x._data[base + j * inner]!;
         perm[j] = j;
       }
       // Array.prototype.sort is stable (ECMAScript 2019), and so is a reversed comparator.

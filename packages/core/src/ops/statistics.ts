@@ -38,7 +38,7 @@ function plan(op: string, x: Tensor, axis: Axis | null | undefined, keepdims: bo
  */
 function lanes(x: Tensor, axes: readonly number[]): TypedArray {
   const perm = [...x.shape.map((_, i) => i).filter((i) => !axes.includes(i)), ...axes];
-  return perm.every((p, i) => p === i) ? x.data : transposeKernel(x.data, x.shape, perm, x.dtype);
+  return perm.every((p, i) => p === i) ? x._data : transposeKernel(x._data, x.shape, perm, x.dtype);
 }
 
 /** bool data as int32, as numpy's prod, cumsum and cumprod give integers for bools. */
@@ -262,7 +262,7 @@ function scanAxis(op: string, x: Tensor, axis: number | null | undefined): [Tens
 function scanKernel(op: string, kind: ScanKind, x: Tensor, axis: number, reverse: boolean): Tensor {
   const dtype = kind === 'logsumexp' ? floatOf(x.dtype) : x.dtype === 'bool' ? 'int32' : x.dtype;
   const od = allocate(dtype, x.size);
-  const xd = x.data;
+  const xd = x._data;
   const [outer, n, inner] = x.ndim === 0 ? [1, 1, 1] : around(x.shape, axis);
   const int = dtype === 'int32';
   for (let o = 0; o < outer; o++) {
@@ -312,7 +312,7 @@ export function cumprod(a: TensorLike, axis?: number | null): Tensor {
     // Where xᵢ ≠ 0: Σ_{j≥i} gⱼ outⱼ / xᵢ (a later zero makes outⱼ 0, as it should).
     let gx = where(zero, 0, scanSum(g.mul(out), ax, true).div(nonzero));
     const first = zero.mul(scanKernel('cumprod', 'sum', zero.detach(), ax, false).eq(1));
-    if (first.data.some((v) => v !== 0)) {
+    if (first._data.some((v) => v !== 0)) {
       // At the first zero: Σ_{j≥i} gⱼ · (the running product with that zero taken as 1).
       const without = cumprod(where(first, 1, x), ax);
       gx = where(first, scanSum(g.mul(without), ax, true), gx);
