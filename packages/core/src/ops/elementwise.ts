@@ -3,14 +3,14 @@
  * Rules see the inputs `x`, `y`, the output `out` and the incoming gradient `g`, and are
  * written with tensor ops so that they can be differentiated again.
  */
-import { record, isTensor } from '../tape/autograd.js';
+import { record, isTensor, onTape, type GradRule } from '../tape/autograd.js';
 import { allocate, floatOf, promote, type DType, type TypedArray } from '../tape/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, ValueError } from '../tape/errors.js';
 import { binaryKernel, expandKernel, type BinaryRow } from '../kernels/loops.js';
-import { broadcastShapes } from '../tape/shapes.js';
+import { broadcastShapes, sameShape } from '../tape/shapes.js';
 import { fmt } from '../tape/messages.js';
 import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
-import { sumTo } from './reduce.js';
+import { fitTo, sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------
 // Operand handling shared by every binary op
@@ -34,11 +34,20 @@ export type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => reado
 /** Which of x, y and out a rule reads: backward checks that none was modified in place since. */
 export type Saves = '' | 'x' | 'out' | 'x y' | 'x y out';
 
-/** What `saves` names, as a function of (x, y, out): worked out once per op, not per call. */
-function picker(saves: Saves): (x: Tensor, y: Tensor | null, out: Tensor) => Tensor[] {
-  const keys = saves === '' ? [] : saves.split(' ');
-  if (keys.length === 0) return () => [];
-  return (x, y, out) => keys.map((k) => (k === 'x' ? x : k === 'y' ? y! : out));
+const NOTHING: readonly Tensor[] = Object.freeze([]);
+
+/**
+ * What `saves` names, from the op's inputs ([x] or [x, y]) and its output: worked out once per op,
+ * not per call. NOTE: when the rule saves exactly the inputs, the node's inputs array is reused.
+ */
+function picker(saves: Saves): (inputs: readonly Tensor[], out: Tensor) => readonly Tensor[] {
+  switch (saves) {
+    case '': return () => NOTHING;
+    case 'x': return (inputs) => (inputs.length === 1 ? inputs : [inputs[0]!]);
+    case 'out': return (_inputs, out) => [out];
+    case 'x y': return (inputs) => inputs;
+    case 'x y out': return (inputs, out) => [...inputs, out];
+  }
 }
 
 /**
@@ -66,18 +75,28 @@ function refuseBool(op: string, x: Tensor, what: string): never {
  */
 export function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule, onBool: OnBool = 'int32') {
   const pick = picker(saves);
+  // One rule for every call (backward passes the node's inputs and output): no closure per call.
+  const nodeRule: GradRule = (g, inputs, out) => {
+    // NOTE: pairs are indexed rather than destructured here and below: V8 does not always optimize the
+    // iterator of `const [a, b] = …` away, and these run once per op.
+    const x = inputs[0]!, y = inputs[1]!;
+    const gs = rule(g, x, y, out);
+    const gx = gs[0], gy = gs[1];
+    return [gx && fitTo(gx, x.shape), gy && fitTo(gy, y.shape)];
+  };
   return (a: TensorLike, b: TensorLike): Tensor => {
-    const [x, y] = operands(op, a, b);
-    const shape = broadcastShapes(op, x.shape, y.shape);
+    const xy = operands(op, a, b);
+    const x = xy[0], y = xy[1];
+    // NOTE: equal shapes (most calls) share the input's frozen shape rather than a new array.
+    const shape = sameShape(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
     const dt = promote(x.dtype, y.dtype);
     if (dt === 'bool' && onBool === 'refuse') refuseBool(op, x, 'subtraction');
     const dtype = resultType === 'float' ? floatOf(dt) : dt === 'bool' && onBool === 'int32' ? 'int32' : dt;
     const data = binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row);
     const out = Tensor._of(dtype === 'bool' ? asBool(data) : data, shape);
-    return record(op, [x, y], out, (g) => {
-      const [gx, gy] = rule(g, x, y, out);
-      return [gx && sumTo(gx, x.shape), gy && sumTo(gy, y.shape)];
-    }, pick(x, y, out));
+    if (!onTape(x, y)) return out;
+    const inputs = [x, y];
+    return record(op, inputs, out, nodeRule, pick(inputs, out));
   };
 }
 
@@ -98,6 +117,7 @@ type UnaryRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
  */
 export function unary(op: string, resultType: 'same' | 'float', saves: Saves, loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule, onBool: OnBool = 'int32') {
   const pick = picker(saves);
+  const nodeRule: GradRule = (g, inputs, out) => [rule(g, inputs[0]!, out)];
   return (a: TensorLike): Tensor => {
     checkArg(op, a, 'the input');
     const x = asTensor(a);
@@ -106,7 +126,9 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
     const out = Tensor._of(allocate(dtype, x.size), x.shape);
     loop(x._data, out._data);
     if (dtype === 'bool') asBool(out._data);
-    return record(op, [x], out, (g) => [rule(g, x, out)], pick(x, null, out));
+    if (!onTape(x)) return out;
+    const inputs = [x];
+    return record(op, inputs, out, nodeRule, pick(inputs, out));
   };
 }
 

@@ -57,6 +57,10 @@ export class Tensor {
   name: string | undefined = undefined;
   /** @internal */
   retainsGrad = false;
+  /** @internal The mark of the last graph walk that reached this tensor (see `postOrder`)… */
+  _seen: object | null = null;
+  /** @internal …and its place in that walk's order (set by backward's walk). */
+  _at = 0;
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
 
