@@ -22,11 +22,15 @@ function checkArg(op: string, v: unknown, which: string): void {
 
 /** Turns the two operands into tensors; a plain number takes the other side's dtype (numpy's weak scalars). */
 export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const y = secondOperand(op, a, b);
+  return [asTensor(a, y.dtype), y];
+}
+
+/** `operands(op, a, b)[1]`: the first is then `asTensor(a, y.dtype)` (no pair built: binary ops run this per call). */
+function secondOperand(op: string, a: TensorLike, b: TensorLike): Tensor {
   checkArg(op, a, 'the first operand');
   checkArg(op, b, 'the second operand');
-  if (isTensor(a)) return [a, asTensor(b, a.dtype)];
-  const y = asTensor(b);
-  return [asTensor(a, y.dtype), y];
+  return isTensor(a) ? asTensor(b, a.dtype) : asTensor(b);
 }
 
 export type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
@@ -77,16 +81,16 @@ export function binary(op: string, resultType: 'promote' | 'float', saves: Saves
   const pick = picker(saves);
   // One rule for every call (backward passes the node's inputs and output): no closure per call.
   const nodeRule: GradRule = (g, inputs, out) => {
-    // NOTE: pairs are indexed rather than destructured here and below: V8 does not always optimize the
-    // iterator of `const [a, b] = …` away, and these run once per op.
+    // NOTE: the pair is indexed rather than destructured: V8 does not always optimize the iterator
+    // of `const [a, b] = …` away, and this runs once per op.
     const x = inputs[0]!, y = inputs[1]!;
     const gs = rule(g, x, y, out);
-    const gx = gs[0], gy = gs[1];
-    return [gx && fitTo(gx, x.shape), gy && fitTo(gy, y.shape)];
+    const gx = gs[0] && fitTo(gs[0], x.shape), gy = gs[1] && fitTo(gs[1], y.shape);
+    return gx === gs[0] && gy === gs[1] ? gs : [gx, gy]; // a new pair only when a gradient was summed
   };
   return (a: TensorLike, b: TensorLike): Tensor => {
-    const xy = operands(op, a, b);
-    const x = xy[0], y = xy[1];
+    const y = secondOperand(op, a, b);
+    const x = asTensor(a, y.dtype);
     // NOTE: equal shapes (most calls) share the input's frozen shape rather than a new array.
     const shape = sameShape(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
     const dt = promote(x.dtype, y.dtype);
