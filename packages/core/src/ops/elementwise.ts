@@ -138,7 +138,10 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
 
 
 
-/** Only computes a gradient that some input needs: `need(y, () => …)`. */
+/**
+ * Only computes a gradient that some input needs: `need(y, () => …)`. NOTE: sub, mul and div, which
+ * every step runs many times, spell it out as `y.requiresGrad ? … : null` (no closure per call).
+ */
 export const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
 
 // ---------------------------------------------------------------------------
@@ -152,17 +155,17 @@ export const add = binary('add', 'promote', '',
 /** x − y, broadcasting (bool − bool is a DTypeError, as numpy). @example sub(tensor([1, 2]), 1); // [0, 1] */
 export const sub = binary('sub', 'promote', '',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! - y[yi]!; },
-  (g, x, y) => [g, need(y, () => g.neg())], 'refuse');
+  (g, x, y) => [g, y.requiresGrad ? g.neg() : null], 'refuse');
 
 /** x · y elementwise, broadcasting (bool · bool is bool: logical and). @example mul(tensor([1, 2]), tensor([3, 4])); // [3, 8] */
 export const mul = binary('mul', 'promote', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! * y[yi]!; },
-  (g, x, y) => [need(x, () => g.mul(y)), need(y, () => g.mul(x))], 'bool');
+  (g, x, y) => [x.requiresGrad ? g.mul(y) : null, y.requiresGrad ? g.mul(x) : null], 'bool');
 
 /** x / y elementwise (always floating, as numpy's true division). @example div(tensor([1, 2]), 2); // [0.5, 1] */
 export const div = binary('div', 'float', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! / y[yi]!; },
-  (g, x, y) => [need(x, () => g.div(y)), need(y, () => g.neg().mul(x).div(y.mul(y)))]);
+  (g, x, y) => [x.requiresGrad ? g.div(y) : null, y.requiresGrad ? g.neg().mul(x).div(y.mul(y)) : null]);
 
 /** C's (and numpy's) pow: JavaScript's `**` gives NaN for 1 ** NaN and (±1) ** ±∞, where C gives 1. */
 function cpow(a: number, b: number): number {
