@@ -3,7 +3,7 @@
  * Rules see the inputs `x`, `y`, the output `out` and the incoming gradient `g`, and are
  * written with tensor ops so that they can be differentiated again.
  */
-import { record, isTensor, onTape, type GradRule } from '../tape/autograd.js';
+import { list, record, isTensor, onTape, type GradRule } from '../tape/autograd.js';
 import { allocate, floatOf, promote, type DType, type TypedArray } from '../tape/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, ValueError } from '../tape/errors.js';
 import { binaryKernel, expandKernel, type BinaryRow } from '../kernels/loops.js';
@@ -47,10 +47,10 @@ const NOTHING: readonly Tensor[] = Object.freeze([]);
 function picker(saves: Saves): (inputs: readonly Tensor[], out: Tensor) => readonly Tensor[] {
   switch (saves) {
     case '': return () => NOTHING;
-    case 'x': return (inputs) => (inputs.length === 1 ? inputs : [inputs[0]!]);
-    case 'out': return (_inputs, out) => [out];
+    case 'x': return (inputs) => (inputs.length === 1 ? inputs : list(inputs[0]!));
+    case 'out': return (_inputs, out) => list(out);
     case 'x y': return (inputs) => inputs;
-    case 'x y out': return (inputs, out) => [...inputs, out];
+    case 'x y out': return (inputs, out) => list(...inputs, out);
   }
 }
 
@@ -99,7 +99,7 @@ export function binary(op: string, resultType: 'promote' | 'float', saves: Saves
     const data = binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row);
     const out = Tensor._of(dtype === 'bool' ? asBool(data) : data, shape);
     if (!onTape(x, y)) return out;
-    const inputs = [x, y];
+    const inputs = list(x, y);
     return record(op, inputs, out, nodeRule, pick(inputs, out));
   };
 }
@@ -131,7 +131,7 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
     loop(x._data, out._data);
     if (dtype === 'bool') asBool(out._data);
     if (!onTape(x)) return out;
-    const inputs = [x];
+    const inputs = list(x);
     return record(op, inputs, out, nodeRule, pick(inputs, out));
   };
 }

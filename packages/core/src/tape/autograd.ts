@@ -32,6 +32,29 @@ export interface Node {
   rule: GradRule | null;
 }
 
+/**
+ * NOTE: nodes are made by a class and not as object literals, and the elementwise ops' lists by `list`:
+ * V8 notices when most objects of one literal outlive a young-generation collection, as a tape's
+ * all do until backward, and may then allocate that literal's objects in the old generation
+ * (allocation-site pretenuring), where every dead graph waits for a full collection. Seen on long
+ * chains: a few times slower, at random.
+ */
+class TapeNode implements Node {
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Tensor[],
+    public rule: GradRule | null,
+    readonly saved: readonly Tensor[],
+    readonly versions: readonly number[],
+    readonly site: string | undefined,
+  ) {}
+}
+
+/** @internal An array of tensors made without an array literal (see TapeNode): `list(x, y)`. */
+export function list(...tensors: Tensor[]): Tensor[] {
+  return tensors;
+}
+
 let gradEnabled = true;
 
 /** Whether ops are being recorded right now. */
@@ -206,7 +229,7 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, rule:
   if (!gradEnabled) return out;
   for (let k = 0; k < inputs.length; k++) {
     if (inputs[k]!.requiresGrad) {
-      out.node = { op, inputs, rule, saved, versions: versionsOf(saved), site: anomaly ? callSite() : undefined };
+      out.node = new TapeNode(op, inputs, rule, saved, versionsOf(saved), anomaly ? callSite() : undefined);
       out._markRequiresGrad();
       return out;
     }
