@@ -92,12 +92,14 @@ export function binary(op: string, resultType: 'promote' | 'float', saves: Saves
     const y = secondOperand(op, a, b);
     const x = asTensor(a, y.dtype);
     // NOTE: equal shapes (most calls) share the input's frozen shape rather than a new array.
-    const shape = sameShape(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
+    const same = sameShape(x.shape, y.shape);
+    const shape = same ? x.shape : broadcastShapes(op, x.shape, y.shape);
     const dt = promote(x.dtype, y.dtype);
     if (dt === 'bool' && onBool === 'refuse') refuseBool(op, x, 'subtraction');
     const dtype = resultType === 'float' ? floatOf(dt) : dt === 'bool' && onBool === 'int32' ? 'int32' : dt;
     const data = binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row);
-    const out = Tensor._of(dtype === 'bool' ? asBool(data) : data, shape);
+    const result = dtype === 'bool' ? asBool(data) : data;
+    const out = same ? Tensor._like(result, x) : Tensor._of(result, shape);
     if (!onTape(x, y)) return out;
     const inputs = list(x, y);
     return record(op, inputs, out, nodeRule, pick(inputs, out));
@@ -127,7 +129,7 @@ export function unary(op: string, resultType: 'same' | 'float', saves: Saves, lo
     const x = asTensor(a);
     if (x.dtype === 'bool' && resultType === 'same' && onBool === 'refuse') refuseBool(op, x, 'negation');
     const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype === 'bool' && onBool === 'int32' ? 'int32' : x.dtype;
-    const out = Tensor._of(allocate(dtype, x.size), x.shape);
+    const out = Tensor._like(allocate(dtype, x.size), x);
     loop(x._data, out._data);
     if (dtype === 'bool') asBool(out._data);
     if (!onTape(x)) return out;
