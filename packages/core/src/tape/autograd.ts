@@ -291,9 +291,8 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
     const node = order[i]!.node;
     if (node !== null && node.rule !== null) checkSaved(node);
   }
-  // grads[i] is the gradient reaching order[i] so far (absent: zero); order[i]._at is i.
+  // grads[i] is the gradient reaching order[i] so far (absent: zero); postOrder set order[i]._at to i.
   const grads = new Array<Tensor | undefined>(order.length);
-  for (let i = 0; i < order.length; i++) order[i]!._at = i;
   grads[order.length - 1] = seed;
   const mark = root._seen;
   withGradMode(createGraph, () => {

@@ -61,7 +61,7 @@ export class Tensor {
   retainsGrad = false;
   /** @internal The mark of the last graph walk that reached this tensor (see `postOrder`)… */
   _seen: object | null = null;
-  /** @internal …and its place in that walk's order (set by backward's walk). */
+  /** @internal …and its place in that walk's order. */
   _at = 0;
   private _requiresGrad = false;
   private _grad: Tensor | null = null;

@@ -17,7 +17,8 @@ const NO_INPUTS: readonly Tensor[] = [];
  */
 export function postOrder(root: Tensor, follow: (input: Tensor) => boolean): Tensor[] {
   // NOTE: a tensor seen by this walk carries the walk's own mark object (fresh per walk, so no
-  // other walk, and no other copy of the library, can mistake it) instead of going into a Set.
+  // other walk, and no other copy of the library, can mistake it) instead of going into a Set,
+  // and its place in `order` (`_at`, for backward's walk).
   const mark = {};
   const order: Tensor[] = [];
   const stack: Tensor[] = [root];
@@ -37,7 +38,7 @@ export function postOrder(root: Tensor, follow: (input: Tensor) => boolean): Ten
     } else {
       stack.pop();
       next.pop();
-      order.push(t);
+      t._at = order.push(t) - 1;
     }
   }
   return order;
