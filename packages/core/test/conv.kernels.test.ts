@@ -39,7 +39,12 @@ describe('per-sample convolution kernels', () => {
       const x = values(g.N * g.C * g.H * g.W, seed);
       const w = values(g.F * (g.C / g.groups) * g.kh * g.kw, seed + 1);
       const gy = values(g.N * g.F * g.oh * g.ow, seed + 2);
-      expect(sameBits(convForward(x, w, g, 'float64'), batchedKernels.forward(x, w, g, 'float64'))).toBe(true);
+      const ref = batchedKernels.forward(x, w, g, 'float64');
+      expect(sameBits(convForward(x, w, g, 'float64'), ref)).toBe(true);
+      // The bias added as rows are written: the bits of a separate add.
+      const b = values(g.F, seed + 3);
+      const L = g.oh * g.ow;
+      expect(sameBits(convForward(x, w, g, 'float64', b), ref.map((v, i) => v + b[Math.floor(i / L) % g.F]!))).toBe(true);
       expect(sameBits(convInputKernel(gy, w, g, 'float64'), batchedKernels.input(gy, w, g, 'float64'))).toBe(true);
       expect(sameBits(convWeightKernel(x, gy, g, 'float64'), batchedKernels.weight(x, gy, g, 'float64'))).toBe(true);
     }), { numRuns: 40 });

@@ -126,6 +126,14 @@ function copyRows(src: TypedArray, so: number, sp: number, dst: TypedArray, d: n
   for (let r = 0; r < rows; r++, so += sp, d += dp) for (let i = 0; i < cols; i++) dst[d + i] = src[so + i]!;
 }
 
+/** copyRows adding `bias[bo + r]` to row r: the sum a separate `add` of the bias would give. */
+function copyRowsBias(src: TypedArray, so: number, sp: number, dst: TypedArray, d: number, dp: number, rows: number, cols: number, bias: TypedArray, bo: number): void {
+  for (let r = 0; r < rows; r++, so += sp, d += dp) {
+    const b = bias[bo + r]!;
+    for (let i = 0; i < cols; i++) dst[d + i] = src[so + i]! + b;
+  }
+}
+
 /** The per-sample product in wasm memory, or null (no wasm kernel, int dtypes): then the batched path runs. */
 function inPlace(dtype: DType, m: number, k: number, n: number, tA: boolean, tB: boolean): InPlaceProduct | null {
   return dtype === 'float64' || dtype === 'float32' ? gemmInPlace(dtype, m, k, n, tA, tB) : null;
@@ -139,7 +147,7 @@ function inPlace(dtype: DType, m: number, k: number, n: number, tA: boolean, tB:
  * tens of MB, and fresh memory costs more than the arithmetic (bench/results/convspeed-*.md); each
  * y element is still one sum over K in ascending order, so the bits are those of the batched product.
  */
-export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType): TypedArray {
+export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType, bias: TypedArray | null = null): TypedArray {
   const { N, C, H, W, F, groups, kh, kw, oh, ow } = g;
   const L = oh * ow;
   const cg = C / groups;
@@ -148,14 +156,19 @@ export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DT
   const y = allocate(dtype, N * F * L);
   if (y.length === 0) return y;
   const p = inPlace(dtype, fg, K, L, false, false);
-  if (p === null) return convForwardBatched(x, w, g, dtype, y);
+  if (p === null) {
+    convForwardBatched(x, w, g, dtype, y);
+    if (bias !== null) for (let n = 0; n < N; n++) copyRowsBias(y, n * F * L, L, y, n * F * L, L, F, L, bias, 0);
+    return y;
+  }
   const { view, ldc } = p;
   for (let gi = 0; gi < groups; gi++) {
     copy(w, gi * fg * K, view, p.a, fg * K);
     for (let n = 0; n < N; n++) {
       im2colSample(x, n * C * H * W, g, gi * cg, cg, view, p.b, L);
       p.run(false);
-      copyRows(view, p.c, ldc, y, (n * F + gi * fg) * L, L, fg, L);
+      if (bias === null) copyRows(view, p.c, ldc, y, (n * F + gi * fg) * L, L, fg, L);
+      else copyRowsBias(view, p.c, ldc, y, (n * F + gi * fg) * L, L, fg, L, bias, gi * fg);
     }
   }
   return y;
