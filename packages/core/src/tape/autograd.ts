@@ -320,7 +320,7 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
         }
         if (gx.dtype !== x.dtype) gx = gx.astype(x.dtype);
         if (anomaly) checkBackward(node, k, gx);
-        const j = x._seen === mark ? x._at : slotOf(order, grads, x);
+        const j = x._seen === mark ? x._at : slotOf(order, grads, x, mark);
         const acc = grads[j];
         grads[j] = acc === undefined ? gx : acc.add(gx);
       }
@@ -333,15 +333,20 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
 }
 
 /**
- * Where `x` is in `order` when its own mark no longer says so: a walk run inside a rule (a custom
- * rule calling `gradients`) marked it since. A tensor the walk did not reach (its requiresGrad
- * turned on inside a rule) is appended, so its gradient is returned as before.
+ * Where `x` is in `order` when its mark is not this walk's: a walk run inside a rule (a custom rule
+ * calling `gradients`) marked the tensors it reached since, so all of `order` is marked again (once per
+ * such walk, not per lookup). A tensor this walk did not reach (its requiresGrad turned on inside a
+ * rule) is appended, so its gradient is returned as before.
  */
-function slotOf(order: Tensor[], grads: (Tensor | undefined)[], x: Tensor): number {
-  const i = order.indexOf(x);
-  if (i >= 0) return i;
+function slotOf(order: Tensor[], grads: (Tensor | undefined)[], x: Tensor, mark: object | null): number {
+  for (let i = 0; i < order.length; i++) {
+    order[i]!._seen = mark;
+    order[i]!._at = i;
+  }
+  if (x._seen === mark) return x._at;
+  x._seen = mark;
   grads.push(undefined);
-  return order.push(x) - 1;
+  return (x._at = order.push(x) - 1);
 }
 
 function runRule(rule: GradRule, g: Tensor, inputs: readonly Tensor[], out: Tensor): readonly (Tensor | null)[] {
