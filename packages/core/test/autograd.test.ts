@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AutogradError, enableGrad, grad, gradients, isGradEnabled, noGrad, ShapeError, tensor, Tensor, valueAndGrad,
+  AutogradError, customGrad, enableGrad, grad, gradients, isGradEnabled, noGrad, ShapeError, tensor, Tensor, valueAndGrad,
 } from '../src/index.js';
 import { record } from '../src/tape/autograd.js';
 
@@ -120,6 +120,27 @@ describe('the tape', () => {
     for (let i = 0; i < 100_000; i++) y = y.mul(1.00001);
     y.backward();
     expect(x.grad!.item()).toBeCloseTo(Math.pow(1.00001, 100_000), 6);
+  });
+
+  it('a rule that runs its own backward over the same tensors leaves the outer walk intact', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(2);
+    const w = tensor([5], { requiresGrad: true });
+    // d(h²)/dh = 2h, taken by a nested gradients() walk over h and x (and w first, so that their places differ).
+    const square = customGrad((v: Tensor) => ({
+      value: v.mul(v),
+      grad: (dy) => dy.mul(enableGrad(() => gradients(w.mul(3).add(v.mul(v)).sum(), [v], { retainGraph: true }))[0]!),
+    }));
+    square(h).sum().add(h.mul(3).sum()).backward();
+    expect(arr(x.grad)).toEqual([14, 22]); // (2h + 3)·2 = 8x + 6
+  });
+
+  it('a leaf whose requiresGrad a rule turns on during backward still gets its gradient', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const c = tensor([3, 4]);
+    const turnOn = customGrad((v: Tensor) => ({ value: v.clone(), grad: (dy) => { c.requiresGrad = true; return dy; } }));
+    turnOn(x.mul(c)).sum().backward();
+    expect([arr(x.grad), arr(c.grad)]).toEqual([[3, 4], [1, 2]]);
   });
 });
 

@@ -32,6 +32,7 @@ const INTERNAL: Record<string, string> = {
   operands: "binary ops' operand conversion (numpy's weak scalars), shared with matmul",
   unary: 'the builder of unary ops, shared with activation and math',
   binary: 'the builder of broadcasting binary ops, shared with math',
+  fitTo: "sumTo without its argument checks, for the binary ops' gradients (summed to an input's own shape)",
   need: "a rule's guard (compute a gradient only for an input that requires grad), shared with math",
   matmulT: "matmul with transposed operands, for matmul's own rule and the nn layers' fast paths",
   pair: "the convolution and pooling ops' reading of a size given as a number or one per spatial axis",

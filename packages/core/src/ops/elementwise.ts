@@ -3,14 +3,14 @@
  * Rules see the inputs `x`, `y`, the output `out` and the incoming gradient `g`, and are
  * written with tensor ops so that they can be differentiated again.
  */
-import { record, isTensor } from '../tape/autograd.js';
+import { list, record, isTensor, onTape, type GradRule } from '../tape/autograd.js';
 import { allocate, floatOf, promote, type DType, type TypedArray } from '../tape/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, ValueError } from '../tape/errors.js';
 import { binaryKernel, expandKernel, type BinaryRow } from '../kernels/loops.js';
-import { broadcastShapes } from '../tape/shapes.js';
+import { broadcastShapes, sameShape } from '../tape/shapes.js';
 import { fmt } from '../tape/messages.js';
 import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
-import { sumTo } from './reduce.js';
+import { fitTo, sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------
 // Operand handling shared by every binary op
@@ -22,11 +22,15 @@ function checkArg(op: string, v: unknown, which: string): void {
 
 /** Turns the two operands into tensors; a plain number takes the other side's dtype (numpy's weak scalars). */
 export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const y = secondOperand(op, a, b);
+  return [asTensor(a, y.dtype), y];
+}
+
+/** `operands(op, a, b)[1]`: the first is then `asTensor(a, y.dtype)` (no pair built: binary ops run this per call). */
+function secondOperand(op: string, a: TensorLike, b: TensorLike): Tensor {
   checkArg(op, a, 'the first operand');
   checkArg(op, b, 'the second operand');
-  if (isTensor(a)) return [a, asTensor(b, a.dtype)];
-  const y = asTensor(b);
-  return [asTensor(a, y.dtype), y];
+  return isTensor(a) ? asTensor(b, a.dtype) : asTensor(b);
 }
 
 export type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => readonly [Tensor | null, Tensor | null];
@@ -34,11 +38,20 @@ export type BinaryRule = (g: Tensor, x: Tensor, y: Tensor, out: Tensor) => reado
 /** Which of x, y and out a rule reads: backward checks that none was modified in place since. */
 export type Saves = '' | 'x' | 'out' | 'x y' | 'x y out';
 
-/** What `saves` names, as a function of (x, y, out): worked out once per op, not per call. */
-function picker(saves: Saves): (x: Tensor, y: Tensor | null, out: Tensor) => Tensor[] {
-  const keys = saves === '' ? [] : saves.split(' ');
-  if (keys.length === 0) return () => [];
-  return (x, y, out) => keys.map((k) => (k === 'x' ? x : k === 'y' ? y! : out));
+const NOTHING: readonly Tensor[] = Object.freeze([]);
+
+/**
+ * What `saves` names, from the op's inputs ([x] or [x, y]) and its output: worked out once per op,
+ * not per call. NOTE: when the rule saves exactly the inputs, the node's inputs array is reused.
+ */
+function picker(saves: Saves): (inputs: readonly Tensor[], out: Tensor) => readonly Tensor[] {
+  switch (saves) {
+    case '': return () => NOTHING;
+    case 'x': return (inputs) => (inputs.length === 1 ? inputs : list(inputs[0]!));
+    case 'out': return (_inputs, out) => list(out);
+    case 'x y': return (inputs) => inputs;
+    case 'x y out': return (inputs, out) => list(...inputs, out);
+  }
 }
 
 /**
@@ -66,18 +79,30 @@ function refuseBool(op: string, x: Tensor, what: string): never {
  */
 export function binary(op: string, resultType: 'promote' | 'float', saves: Saves, row: BinaryRow, rule: BinaryRule, onBool: OnBool = 'int32') {
   const pick = picker(saves);
+  // One rule for every call (backward passes the node's inputs and output): no closure per call.
+  const nodeRule: GradRule = (g, inputs, out) => {
+    // NOTE: the pair is indexed rather than destructured: V8 does not always optimize the iterator
+    // of `const [a, b] = …` away, and this runs once per op.
+    const x = inputs[0]!, y = inputs[1]!;
+    const gs = rule(g, x, y, out);
+    const gx = gs[0] && fitTo(gs[0], x.shape), gy = gs[1] && fitTo(gs[1], y.shape);
+    return gx === gs[0] && gy === gs[1] ? gs : [gx, gy]; // a new pair only when a gradient was summed
+  };
   return (a: TensorLike, b: TensorLike): Tensor => {
-    const [x, y] = operands(op, a, b);
-    const shape = broadcastShapes(op, x.shape, y.shape);
+    const y = secondOperand(op, a, b);
+    const x = asTensor(a, y.dtype);
+    // NOTE: equal shapes (most calls) share the input's frozen shape rather than a new array.
+    const same = sameShape(x.shape, y.shape);
+    const shape = same ? x.shape : broadcastShapes(op, x.shape, y.shape);
     const dt = promote(x.dtype, y.dtype);
     if (dt === 'bool' && onBool === 'refuse') refuseBool(op, x, 'subtraction');
     const dtype = resultType === 'float' ? floatOf(dt) : dt === 'bool' && onBool === 'int32' ? 'int32' : dt;
     const data = binaryKernel(x._data, x.shape, y._data, y.shape, shape, dtype, row);
-    const out = Tensor._of(dtype === 'bool' ? asBool(data) : data, shape);
-    return record(op, [x, y], out, (g) => {
-      const [gx, gy] = rule(g, x, y, out);
-      return [gx && sumTo(gx, x.shape), gy && sumTo(gy, y.shape)];
-    }, pick(x, y, out));
+    const result = dtype === 'bool' ? asBool(data) : data;
+    const out = same ? Tensor._like(result, x) : Tensor._of(result, shape);
+    if (!onTape(x, y)) return out;
+    const inputs = list(x, y);
+    return record(op, inputs, out, nodeRule, pick(inputs, out));
   };
 }
 
@@ -98,21 +123,27 @@ type UnaryRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
  */
 export function unary(op: string, resultType: 'same' | 'float', saves: Saves, loop: (x: TypedArray, out: TypedArray) => void, rule: UnaryRule, onBool: OnBool = 'int32') {
   const pick = picker(saves);
+  const nodeRule: GradRule = (g, inputs, out) => [rule(g, inputs[0]!, out)];
   return (a: TensorLike): Tensor => {
     checkArg(op, a, 'the input');
     const x = asTensor(a);
     if (x.dtype === 'bool' && resultType === 'same' && onBool === 'refuse') refuseBool(op, x, 'negation');
     const dtype: DType = resultType === 'float' ? floatOf(x.dtype) : x.dtype === 'bool' && onBool === 'int32' ? 'int32' : x.dtype;
-    const out = Tensor._of(allocate(dtype, x.size), x.shape);
+    const out = Tensor._like(allocate(dtype, x.size), x);
     loop(x._data, out._data);
     if (dtype === 'bool') asBool(out._data);
-    return record(op, [x], out, (g) => [rule(g, x, out)], pick(x, null, out));
+    if (!onTape(x)) return out;
+    const inputs = list(x);
+    return record(op, inputs, out, nodeRule, pick(inputs, out));
   };
 }
 
 
 
-/** Only computes a gradient that some input needs: `need(y, () => …)`. */
+/**
+ * Only computes a gradient that some input needs: `need(y, () => …)`. NOTE: sub, mul and div, which
+ * every step runs many times, spell it out as `y.requiresGrad ? … : null` (no closure per call).
+ */
 export const need = (t: Tensor, f: () => Tensor): Tensor | null => (t.requiresGrad ? f() : null);
 
 // ---------------------------------------------------------------------------
@@ -126,17 +157,17 @@ export const add = binary('add', 'promote', '',
 /** x − y, broadcasting (bool − bool is a DTypeError, as numpy). @example sub(tensor([1, 2]), 1); // [0, 1] */
 export const sub = binary('sub', 'promote', '',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! - y[yi]!; },
-  (g, x, y) => [g, need(y, () => g.neg())], 'refuse');
+  (g, x, y) => [g, y.requiresGrad ? g.neg() : null], 'refuse');
 
 /** x · y elementwise, broadcasting (bool · bool is bool: logical and). @example mul(tensor([1, 2]), tensor([3, 4])); // [3, 8] */
 export const mul = binary('mul', 'promote', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! * y[yi]!; },
-  (g, x, y) => [need(x, () => g.mul(y)), need(y, () => g.mul(x))], 'bool');
+  (g, x, y) => [x.requiresGrad ? g.mul(y) : null, y.requiresGrad ? g.mul(x) : null], 'bool');
 
 /** x / y elementwise (always floating, as numpy's true division). @example div(tensor([1, 2]), 2); // [0.5, 1] */
 export const div = binary('div', 'float', 'x y',
   (x, xi, xs, y, yi, ys, out, oi, n) => { for (let k = 0; k < n; k++, xi += xs, yi += ys) out[oi + k] = x[xi]! / y[yi]!; },
-  (g, x, y) => [need(x, () => g.div(y)), need(y, () => g.neg().mul(x).div(y.mul(y)))]);
+  (g, x, y) => [x.requiresGrad ? g.div(y) : null, y.requiresGrad ? g.neg().mul(x).div(y.mul(y)) : null]);
 
 /** C's (and numpy's) pow: JavaScript's `**` gives NaN for 1 ** NaN and (±1) ** ±∞, where C gives 1. */
 function cpow(a: number, b: number): number {

@@ -69,7 +69,11 @@ function intSum(x: Tensor, axis: Axis | null | undefined, keepdims: boolean): Te
 export function sumTo(x: Tensor, shape: Shape): Tensor {
   // NOTE: public, so checked: a shape that is not an array of sizes would make a malformed tensor.
   if (!isTensor(x)) throw new ArgumentError(`sumTo: x must be a Tensor, got ${show(x)}`);
-  shape = checkShape('sumTo', shape);
+  return fitTo(x, checkShape('sumTo', shape));
+}
+
+/** @internal `sumTo` for a shape known to be valid (a tensor's own): the binary ops' gradients. */
+export function fitTo(x: Tensor, shape: Shape): Tensor {
   x = boolAsInt(x);
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;

@@ -9,8 +9,12 @@ import { fmt, show } from './messages.js';
 import type { Tensor } from './tensor.js';
 import { postOrder } from './traverse.js';
 
-/** Maps the gradient of an op's output to the gradients of its inputs (null: none). */
-export type GradRule = (g: Tensor) => readonly (Tensor | null)[];
+/**
+ * Maps the gradient of an op's output to the gradients of its inputs (null: none). Backward also
+ * passes the node's inputs and output, so that an op can give every call one rule rather than a
+ * closure over each call's tensors (the elementwise ops do).
+ */
+export type GradRule = (g: Tensor, inputs: readonly Tensor[], out: Tensor) => readonly (Tensor | null)[];
 
 export interface Node {
   readonly op: string;
@@ -26,6 +30,29 @@ export interface Node {
    * `retainGraph`, which releases the saved tensors and marks the graph as used.
    */
   rule: GradRule | null;
+}
+
+/**
+ * NOTE: nodes are made by a class and not as object literals, and the elementwise ops' lists by `list`:
+ * V8 notices when most objects of one literal outlive a young-generation collection, as a tape's
+ * all do until backward, and may then allocate that literal's objects in the old generation
+ * (allocation-site pretenuring), where every dead graph waits for a full collection. Seen on long
+ * chains: a few times slower, at random.
+ */
+class TapeNode implements Node {
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Tensor[],
+    public rule: GradRule | null,
+    readonly saved: readonly Tensor[],
+    readonly versions: readonly number[],
+    readonly site: string | undefined,
+  ) {}
+}
+
+/** @internal An array of tensors made without an array literal (see TapeNode): `list(x, y)`. */
+export function list(...tensors: Tensor[]): Tensor[] {
+  return tensors;
 }
 
 let gradEnabled = true;
@@ -200,10 +227,9 @@ function checkBackward(node: Node, k: number, gx: Tensor): void {
 export function record(op: string, inputs: readonly Tensor[], out: Tensor, rule: GradRule, saved: readonly Tensor[]): Tensor {
   if (anomaly && !inRule) checkForward(op, inputs, out);
   if (!gradEnabled) return out;
-  for (const x of inputs) {
-    if (x.requiresGrad) {
-      const vs = saved.length === 0 ? NO_VERSIONS : saved.map(versionOf);
-      out.node = { op, inputs, rule, saved, versions: vs, site: anomaly ? callSite() : undefined };
+  for (let k = 0; k < inputs.length; k++) {
+    if (inputs[k]!.requiresGrad) {
+      out.node = new TapeNode(op, inputs, rule, saved, versionsOf(saved), anomaly ? callSite() : undefined);
       out._markRequiresGrad();
       return out;
     }
@@ -211,7 +237,22 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, rule:
   return out;
 }
 
-const NO_VERSIONS: readonly number[] = [];
+/**
+ * Whether `record` would do anything for an op on `x` (and `y`): grad mode on and an input that
+ * requires grad, or anomaly mode's checks. The elementwise ops ask first, so that the ops a backward
+ * runs (grad mode off) build no rule that nothing would keep.
+ */
+export function onTape(x: Tensor, y?: Tensor): boolean {
+  return (gradEnabled && (x.requiresGrad || (y !== undefined && y.requiresGrad))) || (anomaly && !inRule);
+}
+
+/** Arrays of n zeros, shared: the versions of saved tensors never modified in place (nearly all of them). */
+const ZEROS: (readonly number[])[] = [];
+
+function versionsOf(saved: readonly Tensor[]): readonly number[] {
+  for (let k = 0; k < saved.length; k++) if (versionOf(saved[k]!) !== 0) return saved.map(versionOf);
+  return (ZEROS[saved.length] ??= Object.freeze(new Array<number>(saved.length).fill(0)));
+}
 
 function checkSaved(node: Node): void {
   for (let k = 0; k < node.saved.length; k++) {
@@ -246,13 +287,19 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
   const retainGraph = opts.retainGraph ?? createGraph;
   const order = postOrder(root, (x) => x.requiresGrad);
   // Check every saved tensor first, so that a refused backward leaves the graph untouched.
-  for (const t of order) if (t.node !== null && t.node.rule !== null) checkSaved(t.node);
-  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i]!.node;
+    if (node !== null && node.rule !== null) checkSaved(node);
+  }
+  // grads[i] is the gradient reaching order[i] so far (absent: zero); postOrder set order[i]._at to i.
+  const grads = new Array<Tensor | undefined>(order.length);
+  grads[order.length - 1] = seed;
+  const mark = root._seen;
   withGradMode(createGraph, () => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const node = t.node;
-      const g = grads.get(t);
+      const g = grads[i];
       if (node === null || g === undefined) continue;
       if (node.rule === null) {
         throw new AutogradError(
@@ -261,8 +308,8 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
         );
       }
       if (fillRetained && t.retainsGrad) t.grad = t.grad === null ? g : t.grad.add(g);
-      if (!keep.has(t)) grads.delete(t);
-      const gs = runRule(node.rule, g);
+      if (!keep.has(t)) grads[i] = undefined;
+      const gs = runRule(node.rule, g, node.inputs, t);
       const inputs = node.inputs;
       for (let k = 0; k < inputs.length; k++) {
         const x = inputs[k]!;
@@ -273,21 +320,41 @@ function walk(root: Tensor, seed: Tensor, opts: BackwardOptions, keep: ReadonlyS
         }
         if (gx.dtype !== x.dtype) gx = gx.astype(x.dtype);
         if (anomaly) checkBackward(node, k, gx);
-        const acc = grads.get(x);
-        grads.set(x, acc === undefined ? gx : acc.add(gx));
+        const j = x._seen === mark ? x._at : slotOf(order, grads, x, mark);
+        const acc = grads[j];
+        grads[j] = acc === undefined ? gx : acc.add(gx);
       }
       if (!retainGraph) node.rule = null;
     }
   });
-  return grads;
+  const result = new Map<Tensor, Tensor>();
+  for (let i = 0; i < order.length; i++) if (grads[i] !== undefined) result.set(order[i]!, grads[i]!);
+  return result;
 }
 
-function runRule(rule: GradRule, g: Tensor): readonly (Tensor | null)[] {
-  if (!anomaly) return rule(g);
+/**
+ * Where `x` is in `order` when its mark is not this walk's: a walk run inside a rule (a custom rule
+ * calling `gradients`) marked the tensors it reached since, so all of `order` is marked again (once per
+ * such walk, not per lookup). A tensor this walk did not reach (its requiresGrad turned on inside a
+ * rule) is appended, so its gradient is returned as before.
+ */
+function slotOf(order: Tensor[], grads: (Tensor | undefined)[], x: Tensor, mark: object | null): number {
+  for (let i = 0; i < order.length; i++) {
+    order[i]!._seen = mark;
+    order[i]!._at = i;
+  }
+  if (x._seen === mark) return x._at;
+  x._seen = mark;
+  grads.push(undefined);
+  return (x._at = order.push(x) - 1);
+}
+
+function runRule(rule: GradRule, g: Tensor, inputs: readonly Tensor[], out: Tensor): readonly (Tensor | null)[] {
+  if (!anomaly) return rule(g, inputs, out);
   const prev = inRule;
   inRule = true;
   try {
-    return rule(g);
+    return rule(g, inputs, out);
   } finally {
     inRule = prev;
   }

@@ -46,7 +46,8 @@ function newSlab(): ArrayBuffer {
   return b;
 }
 
-function small(bytes: number): [ArrayBuffer, number] {
+/** Reserves `bytes` in the current slab (`slab`, starting a new one when full) and returns their offset. */
+function reserve(bytes: number): number {
   const aligned = (bytes + 7) & ~7;
   if (slabUsed + aligned > SLAB_BYTES) {
     slab = newSlab();
@@ -54,7 +55,7 @@ function small(bytes: number): [ArrayBuffer, number] {
   }
   const offset = slabUsed;
   slabUsed += aligned;
-  return [slab, offset];
+  return offset;
 }
 
 /** Whether an array of `bytes` bytes may have come from a slab (what an op's output is assumed to be: cheap). */
@@ -75,11 +76,11 @@ export function allocate(dtype: DType, size: number): TypedArray {
   if (size > MAX_ELEMENTS) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements; a tensor holds at most 2**31 - 1`);
   const bytes = dtype === 'float64' ? 8 * size : dtype === 'bool' ? size : 4 * size;
   if (bytes > ON_HEAP_BYTES && bytes <= SMALL_BYTES) {
-    const [buffer, offset] = small(bytes);
-    return dtype === 'float64' ? new Float64Array(buffer, offset, size)
-      : dtype === 'float32' ? new Float32Array(buffer, offset, size)
-      : dtype === 'int32' ? new Int32Array(buffer, offset, size)
-      : new Uint8Array(buffer, offset, size);
+    const offset = reserve(bytes);
+    return dtype === 'float64' ? new Float64Array(slab, offset, size)
+      : dtype === 'float32' ? new Float32Array(slab, offset, size)
+      : dtype === 'int32' ? new Int32Array(slab, offset, size)
+      : new Uint8Array(slab, offset, size);
   }
   try {
     switch (dtype) {

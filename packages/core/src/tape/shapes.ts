@@ -7,8 +7,9 @@ import { fmt, show } from './messages.js';
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {
+  // NOTE: an index loop: for…of over a frozen array (every tensor's shape) allocates its iterator in V8.
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
@@ -24,6 +25,7 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
+  if (a === b) return true; // tensors made by elementwise ops share their input's shape
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

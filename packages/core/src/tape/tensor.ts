@@ -37,8 +37,10 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-/** Marks a constructor call from inside the library (see `Tensor._of`). */
+/** Marks a constructor call from inside the library (see `Tensor._of`)… */
 const TRUSTED: unique symbol = Symbol('trusted');
+/** …whose shape is another tensor's, frozen already (see `Tensor._like`). */
+const SHARED_SHAPE: unique symbol = Symbol('shared shape');
 
 export class Tensor {
   /** @internal The storage of a tensor with no `_base`: perhaps a view into a shared slab (see `_slab`). */
@@ -57,6 +59,10 @@ export class Tensor {
   name: string | undefined = undefined;
   /** @internal */
   retainsGrad = false;
+  /** @internal The mark of the last graph walk that reached this tensor (see `postOrder`)… */
+  _seen: object | null = null;
+  /** @internal …and its place in that walk's order. */
+  _at = 0;
   private _requiresGrad = false;
   private _grad: Tensor | null = null;
 
@@ -66,9 +72,9 @@ export class Tensor {
    * @example
    *   new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
    */
-  constructor(data: TypedArray, shape: Shape, trusted?: typeof TRUSTED) {
+  constructor(data: TypedArray, shape: Shape, trusted?: typeof TRUSTED | typeof SHARED_SHAPE) {
     // Ops build their outputs from arrays and shapes they made themselves: only user calls are checked.
-    if (trusted !== TRUSTED) {
+    if (trusted === undefined) {
       if (!isStorage(data) && !(data instanceof Uint8Array)) {
         throw new ArgumentError(`Tensor: data must be a Float64Array, Float32Array, Int32Array or Uint8Array (bool), got ${show(data)}`);
       }
@@ -81,14 +87,21 @@ export class Tensor {
     this._arr = data;
     // NOTE: an op's output of slab size is taken to be in a slab (at worst one needless copy when a user
     // reads it); a user's own array is checked exactly, so `data` stays the very array they gave.
-    this._slab = trusted === TRUSTED ? slabSized(data.byteLength) : fromSlab(data);
-    this.shape = Object.freeze(shape); // readonly in the types, and in plain JavaScript too
+    this._slab = trusted === undefined ? fromSlab(data) : slabSized(data.byteLength);
+    // Readonly in the types, and in plain JavaScript too. NOTE: Object.freeze costs a call into the
+    // engine even on a frozen array (tens of ns, per op), so a shared shape is not frozen again.
+    this.shape = trusted === SHARED_SHAPE ? shape : Object.freeze(shape);
     this.dtype = dtypeOf(data);
   }
 
   /** @internal An op's output: `data` and `shape` are the op's own, fresh and already consistent. */
   static _of(data: TypedArray, shape: Shape): Tensor {
     return new Tensor(data, shape, TRUSTED);
+  }
+
+  /** @internal An op's output of the shape of `like`, which it shares (elementwise ops). */
+  static _like(data: TypedArray, like: Tensor): Tensor {
+    return new Tensor(data, like.shape, SHARED_SHAPE);
   }
 
   /** @internal A tensor of `shape` sharing the storage of `src` (a reshape, detach or alias). */
@@ -345,11 +358,11 @@ export class Tensor {
   }
   /** @internal */
   _onesLike(): Tensor {
-    return Tensor._of(allocate(this.dtype, this.size).fill(1), this.shape);
+    return Tensor._like(allocate(this.dtype, this.size).fill(1), this);
   }
   /** @internal */
   _zerosLike(): Tensor {
-    return Tensor._of(allocate(this.dtype, this.size), this.shape);
+    return Tensor._like(allocate(this.dtype, this.size), this);
   }
 
   // ---- elementwise ----
