@@ -2,11 +2,11 @@
  * The wasm gemm's resident operand: a large operand that no user holds stays in wasm memory between
  * products, keyed by its array and version. Every way its values can change must make the next
  * product read the new values: in-place ops (version bumps), a user's writes through `data`, the
- * numerical gradient's nudges, and the product's own output. And gemmWasmNew, the product as a new array.
+ * numerical gradient's nudges, and the product's own output.
  */
 import { describe, expect, it } from 'vitest';
-import { DTypeError, numericalGradient, Tensor, tensor } from '../src/index.js';
-import { createGemm, gemmWasm, gemmWasmNew } from '../src/kernels/wasm/gemm.js';
+import { numericalGradient, Tensor, tensor } from '../src/index.js';
+import { createGemm } from '../src/kernels/wasm/gemm.js';
 import { problem, referenceGemm } from './wasm.gemm.support.js';
 
 // 64 × 160 float64 is 80 KB: above the 64 KB from which an operand may stay resident.
@@ -80,37 +80,5 @@ describe('gemm (wasm SIMD): the resident operand', () => {
     const want = seq(k, (i) => vArr[2 * i]! + vArr[2 * i + 1]!);
     const worst = Math.max(...Array.from(g._data, (gi, i) => Math.abs(gi - want[i]!)));
     expect(worst).toBeLessThan(1e-6);
-  });
-});
-
-describe('gemmWasmNew: the product as a new array', () => {
-  it('holds the same bits as gemmWasm into a zeroed array, float64 and float32, all transposes', () => {
-    for (const Arr of [Float64Array, Float32Array]) {
-      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-        const a = Arr.from({ length: 37 * 53 }, (_, i) => Math.sin(i * 1.3));
-        const b = Arr.from({ length: 53 * 29 }, (_, i) => Math.cos(i * 0.7));
-        const want = new Arr(37 * 29);
-        expect(gemmWasm(a, 0, b, 0, want, 0, 37, 53, 29, tA, tB)).toBe(true);
-        const got = gemmWasmNew(a, 0, b, 0, 37, 53, 29, tA, tB)!;
-        expect(got.constructor).toBe(Arr);
-        expect(got).toEqual(want);
-      }
-    }
-  });
-
-  it('declines what gemmWasm declines, and refuses mixed arrays', () => {
-    expect(gemmWasmNew(new Float64Array(4), 0, new Float64Array(4), 0, 2, 2, 2, false, false)).toBeNull();
-    expect(() => gemmWasmNew(new Float64Array(4), 0, new Float32Array(4) as never, 0, 2, 2, 2, false, false)).toThrow(DTypeError);
-  });
-
-  it('is what a matmul beyond the slab sizes returns (1000 elements, float64 and float32)', () => {
-    for (const dtype of ['float64', 'float32'] as const) {
-      const x = tensor(seq(40 * 30, (i) => Math.sin(i)), { shape: [40, 30], dtype });
-      const w = tensor(seq(30 * 25, (i) => Math.cos(i)), { shape: [30, 25], dtype });
-      const Arr = dtype === 'float64' ? Float64Array : Float32Array;
-      const want = new Arr(40 * 25);
-      gemmWasm(x._data as never, 0, w._data as never, 0, want as never, 0, 40, 30, 25, false, false);
-      expect(x.matmul(w)._data).toEqual(want);
-    }
   });
 });

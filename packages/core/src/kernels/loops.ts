@@ -3,9 +3,9 @@
  * each kernel writes into one preallocated output. Broadcasting is stride arithmetic
  * (a stride of 0 re-reads the same element).
  */
-import { adopt, allocate, SMALL_BYTES, type DType, type TypedArray } from '../tape/dtype.js';
+import { allocate, type DType, type TypedArray } from '../tape/dtype.js';
 import { broadcastStrides, sameShape, sizeOf, stridesOf, type Shape } from '../tape/shapes.js';
-import { gemmWasm, gemmWasmNew } from './wasm/gemm.js';
+import { gemmWasm } from './wasm/gemm.js';
 
 /** The inner loop of a binary op: `n` outputs from x and y read with strides xs, ys. */
 export type BinaryRow = (
@@ -232,11 +232,6 @@ export function matmulKernel(
   tA = false, tB = false, aStamp = -1, bStamp = -1,
 ): TypedArray {
   const batch = sizeOf(batchShape);
-  // One product with an output beyond the slabs: the wasm kernel's copy out is the allocation (no zero fill).
-  if (batch === 1 && m * n * (dtype === 'float64' ? 8 : 4) > SMALL_BYTES && (dtype === 'float64' || dtype === 'float32') && a.constructor === b.constructor && (a instanceof Float64Array || a instanceof Float32Array)) {
-    const c = gemmWasmNew(a, 0, b as typeof a, 0, m, k, n, tA, tB, aStamp, bStamp);
-    if (c !== null) return adopt(c);
-  }
   const out = allocate(dtype, batch * m * n);
   if (out.length === 0) return out;
   const nb = batchShape.length;

@@ -28,8 +28,7 @@ export function isFloat(d: DType): d is FloatDType {
 // be); a slab is freed when the last array in it is. No user ever sees a slab view: the tensor's
 // public `data` copies its values out first (see Tensor.data), which also releases its hold.
 const SLAB_BYTES = 16 * 1024;
-/** Arrays above this many bytes get memory of their own (not a slab). */
-export const SMALL_BYTES = 2048;
+const SMALL_BYTES = 2048;
 /**
  * Arrays of up to this many bytes are never carved from a slab. NOTE: only scalars; V8 would keep up
  * to 64 bytes on its heap, but short vectors stay in slabs, which is what the tape-overhead bench
@@ -81,12 +80,6 @@ const unseenArrays = new WeakSet<TypedArray>();
 /** Whether no user holds `data` (see unseenArrays); false for arrays under 64 KB. */
 export function unseen(data: TypedArray): boolean {
   return data.byteLength >= TRACKED_BYTES && unseenArrays.has(data);
-}
-
-/** An array beyond the slab sizes that an op made itself rather than through `allocate`: tracked as allocate's are. */
-export function adopt<T extends TypedArray>(data: T): T {
-  if (data.byteLength >= TRACKED_BYTES) unseenArrays.add(data);
-  return data;
 }
 
 /** Marks `data` as handed to a user (Tensor.data does, before returning it). */

@@ -496,43 +496,11 @@ export class WasmGemm {
     m: number, k: number, n: number, transA: boolean, transB: boolean, aStamp = -1, bStamp = -1,
   ): boolean {
     checkOperands(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
-    const c = this.run(a, aOffset, b, bOffset, m, k, n, transA, transB, aStamp, bStamp);
-    if (c < 0) return false;
-    out.set(this.view.subarray(c, c + m * n), outOffset);
-    // Written without a new stamp: a resident copy of out is stale now.
-    if (out === this.local.resident) this.local.resident = null;
-    if (this.shared !== null && out === this.shared.resident) this.shared.resident = null;
-    return true;
-  }
-
-  /**
-   * gemm into a new array (copied out of wasm memory without zero-filling it first), or null where
-   * gemm would return false. See gemmWasmNew.
-   */
-  product(
-    a: FloatArray, aOffset: number, b: FloatArray, bOffset: number,
-    m: number, k: number, n: number, transA: boolean, transB: boolean, aStamp = -1, bStamp = -1,
-  ): FloatArray | null {
-    checkOperands(a, aOffset, b, bOffset, null, 0, m, k, n, transA, transB);
-    const c = this.run(a, aOffset, b, bOffset, m, k, n, transA, transB, aStamp, bStamp);
-    if (c < 0) return null;
-    const v = this.view.subarray(c, c + m * n);
-    return v instanceof Float64Array ? new Float64Array(v) : new Float32Array(v);
-  }
-
-  /** The view of the memory the last product ran in (C is read from it). */
-  private view: FloatArray = new Float64Array(0);
-
-  /** Runs the product in wasm memory; C's first element's index in this.view, or −1 when declined. */
-  private run(
-    a: FloatArray, aOffset: number, b: FloatArray, bOffset: number,
-    m: number, k: number, n: number, transA: boolean, transB: boolean, aStamp: number, bStamp: number,
-  ): number {
     const precision = a instanceof Float64Array ? 'float64' : 'float32';
     const { config } = this.local.entries[precision];
     const macs = m * k * n;
     this.lastParts = 0;
-    if (macs === 0 || macs < config.minMacs) return -1;
+    if (macs === 0 || macs < config.minMacs) return false;
     const parts = this.partsFor(this.local.entries[precision], macs, m, n);
     const space = parts > 1 ? this.shared! : this.local;
     const e = space.entries[precision];
@@ -550,7 +518,7 @@ export class WasmGemm {
     const keepBytes = keep === 1 ? m * k * size : keep === 2 ? k * n * size : 0;
     const start = Math.max(space.capacity, roundUp(keepBytes, REGION_ALIGN));
     const at = layout(e, m, k, n, parts, start);
-    if (!space.reserve(at.end)) return -1;
+    if (!space.reserve(at.end)) return false;
     const view = size === 8 ? space.f64 : space.f32;
     if (keep !== 0) {
       space.capacity = start;
@@ -580,9 +548,12 @@ export class WasmGemm {
     if (parts === 1) e.gemm(aAt, bAt, at.c, at.packed, at.packed + at.bPackedOffset, m, k, n, aRow, aCol, bCol, bRow, at.ldc);
     else this.split(e, at, aAt, bAt, parts, m, k, n, aRow, aCol, bCol, bRow);
     if (at.ldc !== n * size) e.compact(at.c, m, n, at.ldc);
-    this.view = view;
+    out.set(view.subarray(at.c / size, at.c / size + m * n), outOffset);
+    // Written without a new stamp: a resident copy of out is stale now.
+    if (out === this.local.resident) this.local.resident = null;
+    if (this.shared !== null && out === this.shared.resident) this.shared.resident = null;
     this.lastParts = parts;
-    return at.c / size;
+    return true;
   }
 
   /**
@@ -683,22 +654,20 @@ function resident(space: Space, array: FloatArray, offset: number, length: numbe
   return (offset - space.residentOffset) * size;
 }
 
-/** `out` null: gemmWasmNew, which makes its own. */
 function checkOperands(
-  a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, out: FloatArray | null, outOffset: number,
+  a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, out: FloatArray, outOffset: number,
   m: number, k: number, n: number, transA: boolean, transB: boolean,
 ): void {
   const kind = a.constructor;
-  if ((kind !== Float64Array && kind !== Float32Array) || b.constructor !== kind || (out !== null && out.constructor !== kind)) {
-    const names = [a, b, ...(out === null ? [] : [out])].map((x) => x.constructor.name).join(', ');
-    throw new DTypeError(`gemmWasm: a, b${out === null ? '' : ' and out'} must be all Float64Array or all Float32Array, got ${names}`);
+  if ((kind !== Float64Array && kind !== Float32Array) || b.constructor !== kind || out.constructor !== kind) {
+    throw new DTypeError(`gemmWasm: a, b and out must be all Float64Array or all Float32Array, got ${a.constructor.name}, ${b.constructor.name}, ${out.constructor.name}`);
   }
   if (!isCount(m) || !isCount(k) || !isCount(n)) {
     throw new ArgumentError(`gemmWasm: m, k and n must be non-negative integers, got ${m}, ${k}, ${n}`);
   }
   checkSpan('a', a, aOffset, transA ? k : m, transA ? m : k, transA ? ' (transA)' : '');
   checkSpan('b', b, bOffset, transB ? n : k, transB ? k : n, transB ? ' (transB)' : '');
-  if (out !== null) checkSpan('out', out, outOffset, m, n, '');
+  checkSpan('out', out, outOffset, m, n, '');
 }
 
 function isCount(v: number): boolean {
@@ -781,22 +750,6 @@ function checkThreadCount(count: unknown): void {
  */
 export function getNumThreads(): number {
   return engine?.threads ?? 1;
-}
-
-/**
- * gemmWasm's product as a new array (m·n elements, of a's type), or null where gemmWasm would
- * return false. NOTE: for outputs beyond the slab sizes: the typed array constructor copies C out of
- * wasm memory without zero-filling first.
- * @example
- *   const c = gemmWasmNew(a, 0, b, 0, m, k, n, false, false) ?? jsMatmul(a, b, m, k, n);
- *   c.length; // m * n
- */
-export function gemmWasmNew(
-  a: FloatArray, aOffset: number, b: FloatArray, bOffset: number,
-  m: number, k: number, n: number, transA: boolean, transB: boolean, aStamp = -1, bStamp = -1,
-): FloatArray | null {
-  if (engine === null) return null;
-  return engine.product(a, aOffset, b, bOffset, m, k, n, transA, transB, aStamp, bStamp);
 }
 
 /**
