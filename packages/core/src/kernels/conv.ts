@@ -5,6 +5,7 @@
  */
 import { allocate, type DType, type TypedArray } from '../tape/dtype.js';
 import { gemm } from './loops.js';
+import { gemmInPlace, gemmPipeline, type InPlaceProduct, type PipelinedProduct } from './wasm/gemm.js';
 
 /**
  * Where a convolution's windows sit: input (N, C, H, W), output (N, F, oh, ow), kernel kh×kw
@@ -27,8 +28,15 @@ export interface ConvGeom {
  * the padding give 0.
  */
 export function im2col(x: TypedArray, g: ConvGeom, c0: number, cn: number, cols: TypedArray, rs: number, ns: number): void {
-  const { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const plane = g.C * g.H * g.W;
+  for (let n = 0; n < g.N; n++) im2colSample(x, n * plane, g, c0, cn, cols, n * ns, rs);
+}
+
+/** im2col of the one sample at `xo` in x: element (r, l) goes to `cols[co + r·rs + l]`. */
+function im2colSample(x: TypedArray, xo: number, g: ConvGeom, c0: number, cn: number, cols: TypedArray, co: number, rs: number): void {
+  const { H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   for (let c = 0; c < cn; c++) {
+    const plane = xo + (c0 + c) * H * W;
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
         const r = (c * kh + ky) * kw + kx;
@@ -36,21 +44,18 @@ export function im2col(x: TypedArray, g: ConvGeom, c0: number, cn: number, cols:
         const off = kx * dw - pw;
         const lo = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
         const hi = Math.max(lo, Math.min(ow, Math.floor((W - 1 - off) / sw) + 1));
-        for (let n = 0; n < N; n++) {
-          const plane = (n * C + c0 + c) * H * W;
-          let o = r * rs + n * ns;
-          for (let oy = 0; oy < oh; oy++, o += ow) {
-            const iy = oy * sh - ph + ky * dh;
-            if (iy < 0 || iy >= H) {
-              for (let ox = 0; ox < ow; ox++) cols[o + ox] = 0;
-              continue;
-            }
-            const row = plane + iy * W + off;
-            for (let ox = 0; ox < lo; ox++) cols[o + ox] = 0;
-            if (sw === 1) for (let ox = lo; ox < hi; ox++) cols[o + ox] = x[row + ox]!;
-            else for (let ox = lo; ox < hi; ox++) cols[o + ox] = x[row + ox * sw]!;
-            for (let ox = hi; ox < ow; ox++) cols[o + ox] = 0;
+        let o = co + r * rs;
+        for (let oy = 0; oy < oh; oy++, o += ow) {
+          const iy = oy * sh - ph + ky * dh;
+          if (iy < 0 || iy >= H) {
+            for (let ox = 0; ox < ow; ox++) cols[o + ox] = 0;
+            continue;
           }
+          const row = plane + iy * W + off;
+          for (let ox = 0; ox < lo; ox++) cols[o + ox] = 0;
+          if (sw === 1) for (let ox = lo; ox < hi; ox++) cols[o + ox] = x[row + ox]!;
+          else for (let ox = lo; ox < hi; ox++) cols[o + ox] = x[row + ox * sw]!;
+          for (let ox = hi; ox < ow; ox++) cols[o + ox] = 0;
         }
       }
     }
@@ -59,23 +64,32 @@ export function im2col(x: TypedArray, g: ConvGeom, c0: number, cn: number, cols:
 
 /** The adjoint of `im2col`: adds each column element back onto its input position in `x` (padding dropped). */
 export function col2im(cols: TypedArray, rs: number, ns: number, g: ConvGeom, c0: number, cn: number, x: TypedArray): void {
-  const { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const plane = g.C * g.H * g.W;
+  for (let n = 0; n < g.N; n++) col2imSample(cols, n * ns, rs, g, c0, cn, x, n * plane);
+}
+
+/**
+ * col2im of one sample's columns at `co` onto the sample at `xo` in x. NOTE: each element of x
+ * receives its terms in the same order (ky, kx, oy, ox) as over the whole batch: the bits do not
+ * depend on how the batch is cut.
+ */
+function col2imSample(cols: TypedArray, co: number, rs: number, g: ConvGeom, c0: number, cn: number, x: TypedArray, xo: number): void {
+  const { H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   for (let c = 0; c < cn; c++) {
+    const plane = xo + (c0 + c) * H * W;
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
         const r = (c * kh + ky) * kw + kx;
         const off = kx * dw - pw;
         const lo = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
         const hi = Math.max(lo, Math.min(ow, Math.floor((W - 1 - off) / sw) + 1));
-        for (let n = 0; n < N; n++) {
-          const plane = (n * C + c0 + c) * H * W;
-          let o = r * rs + n * ns;
-          for (let oy = 0; oy < oh; oy++, o += ow) {
-            const iy = oy * sh - ph + ky * dh;
-            if (iy < 0 || iy >= H) continue;
-            const row = plane + iy * W + off;
-            for (let ox = lo; ox < hi; ox++) x[row + ox * sw] = x[row + ox * sw]! + cols[o + ox]!;
-          }
+        let o = co + r * rs;
+        for (let oy = 0; oy < oh; oy++, o += ow) {
+          const iy = oy * sh - ph + ky * dh;
+          if (iy < 0 || iy >= H) continue;
+          const row = plane + iy * W + off;
+          if (sw === 1) for (let ox = lo; ox < hi; ox++) x[row + ox] = x[row + ox]! + cols[o + ox]!;
+          else for (let ox = lo; ox < hi; ox++) x[row + ox * sw] = x[row + ox * sw]! + cols[o + ox]!;
         }
       }
     }
@@ -102,18 +116,138 @@ function scatterChannels(m: TypedArray, N: number, F: number, L: number, f0: num
   }
 }
 
+/** `count` elements from `src` at `so` to `dst` at `d`. */
+function copy(src: TypedArray, so: number, dst: TypedArray, d: number, count: number): void {
+  for (let i = 0; i < count; i++) dst[d + i] = src[so + i]!;
+}
+
+/** rows×cols from `src` (row pitch `sp`) to `dst` (row pitch `dp`). */
+function copyRows(src: TypedArray, so: number, sp: number, dst: TypedArray, d: number, dp: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++, so += sp, d += dp) for (let i = 0; i < cols; i++) dst[d + i] = src[so + i]!;
+}
+
+/** copyRows adding `bias[bo + r]` to row r: the sum a separate `add` of the bias would give. */
+function copyRowsBias(src: TypedArray, so: number, sp: number, dst: TypedArray, d: number, dp: number, rows: number, cols: number, bias: TypedArray, bo: number): void {
+  for (let r = 0; r < rows; r++, so += sp, d += dp) {
+    const b = bias[bo + r]!;
+    for (let i = 0; i < cols; i++) dst[d + i] = src[so + i]! + b;
+  }
+}
+
+/**
+ * Products of at least this many multiply-adds run on a worker thread while the caller builds the
+ * next sample's operands. NOTE: below it the hand-off (microseconds) costs more than the overlap saves.
+ */
+const PIPELINE_MIN_MACS = 50_000;
+
+/** Kernel calls left to run on one thread since a pipelined one was slower than one thread would have been. */
+let pipelineBackoff = 0;
+/** NOTE: on a shared machine the worker's core may be taken for long stretches; then 32 calls run alone before the next try. */
+const PIPELINE_BACKOFF = 32;
+
+/** @internal For tests: the next calls try the pipeline again. */
+export function resetPipelineBackoff(): void {
+  pipelineBackoff = 0;
+}
+
+/** Two-slot per-sample products on a worker, or null (one thread, no worker ready yet, small products, one sample, backing off). */
+function pipelined(dtype: DType, m: number, k: number, n: number, tA: boolean, tB: boolean, samples: number): PipelinedProduct | null {
+  if (samples < 3 || m * k * n < PIPELINE_MIN_MACS || (dtype !== 'float64' && dtype !== 'float32')) return null;
+  if (pipelineBackoff > 0) {
+    pipelineBackoff--;
+    return null;
+  }
+  return gemmPipeline(dtype, m, k, n, tA, tB);
+}
+
+/**
+ * Runs the products of samples 0..N−1 of one group: `prepare(n)` writes sample n's operands into
+ * slot n & 1 (A's too when `perSampleA`, else A is in slot 0), the product writes C slot n & 1 — or,
+ * with `perSampleA`, accumulates into C slot 0 in sample order — and `finish(n)` reads it. Sample n
+ * runs on the worker while this thread prepares n + 1 and finishes n − 1. Sample 0 runs here, timed:
+ * if the whole loop took longer than this thread alone would have (the worker's core busy
+ * elsewhere), the next calls back off to one thread.
+ */
+function drive(q: PipelinedProduct, N: number, perSampleA: boolean, prepare: (n: number) => void, finish: ((n: number) => void) | null): void {
+  prepare(0);
+  const t0 = performance.now();
+  q.runHere(0, 0, 0, false);
+  const t1 = performance.now();
+  prepare(1);
+  let waited = 0;
+  for (let n = 1; n < N; n++) {
+    const s = n & 1;
+    q.post(perSampleA ? s : 0, s, perSampleA ? 0 : s, perSampleA);
+    if (n + 1 < N) prepare(n + 1);
+    if (finish !== null) finish(n - 1);
+    const w0 = performance.now();
+    q.join();
+    waited += performance.now() - w0;
+  }
+  if (finish !== null) finish(N - 1);
+  const total = performance.now() - t1;
+  // One thread would have spent its own work (total − waited) plus N − 1 products of sample 0's time.
+  if (total > total - waited + (N - 1) * (t1 - t0)) pipelineBackoff = PIPELINE_BACKOFF;
+}
+
+/** The per-sample product in wasm memory, or null (no wasm kernel, int dtypes): then the batched path runs. */
+function inPlace(dtype: DType, m: number, k: number, n: number, tA: boolean, tB: boolean): InPlaceProduct | null {
+  return dtype === 'float64' || dtype === 'float32' ? gemmInPlace(dtype, m, k, n, tA, tB) : null;
+}
+
 /**
  * The convolution (a cross-correlation, as PyTorch): y (N, F, oh, ow) from x (N, C, H, W) and
- * w (F, C/groups, kh, kw). Per group one gemm: W_g (F/g, K) · cols (K, N·L), K = C/g·kh·kw.
+ * w (F, C/groups, kh, kw). Per group and sample one product W_g (F/g, K) · cols (K, L), K = C/g·kh·kw,
+ * L = oh·ow, built in wasm memory and written straight into y's (N, F, L) layout.
+ * NOTE: per sample rather than one product over the batch: the batch's columns (K × N·L) are
+ * tens of MB, and fresh memory costs more than the arithmetic (bench/results/convspeed-*.md); each
+ * y element is still one sum over K in ascending order, so the bits are those of the batched product.
  */
-export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType): TypedArray {
-  const { N, C, F, groups, kh, kw, oh, ow } = g;
+export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType, bias: TypedArray | null = null): TypedArray {
+  const { N, C, H, W, F, groups, kh, kw, oh, ow } = g;
   const L = oh * ow;
   const cg = C / groups;
   const fg = F / groups;
   const K = cg * kh * kw;
   const y = allocate(dtype, N * F * L);
   if (y.length === 0) return y;
+  const q = pipelined(dtype, fg, K, L, false, false, N);
+  if (q !== null) {
+    const { view, ldc } = q;
+    for (let gi = 0; gi < groups; gi++) {
+      copy(w, gi * fg * K, view, q.a[0]!, fg * K);
+      drive(q, N, false, (n) => im2colSample(x, n * C * H * W, g, gi * cg, cg, view, q.b[n & 1]!, L), (n) => {
+        if (bias === null) copyRows(view, q.c[n & 1]!, ldc, y, (n * F + gi * fg) * L, L, fg, L);
+        else copyRowsBias(view, q.c[n & 1]!, ldc, y, (n * F + gi * fg) * L, L, fg, L, bias, gi * fg);
+      });
+    }
+    return y;
+  }
+  const p = inPlace(dtype, fg, K, L, false, false);
+  if (p === null) {
+    convForwardBatched(x, w, g, dtype, y);
+    if (bias !== null) for (let n = 0; n < N; n++) copyRowsBias(y, n * F * L, L, y, n * F * L, L, F, L, bias, 0);
+    return y;
+  }
+  const { view, ldc } = p;
+  for (let gi = 0; gi < groups; gi++) {
+    copy(w, gi * fg * K, view, p.a, fg * K);
+    for (let n = 0; n < N; n++) {
+      im2colSample(x, n * C * H * W, g, gi * cg, cg, view, p.b, L);
+      p.run(false);
+      if (bias === null) copyRows(view, p.c, ldc, y, (n * F + gi * fg) * L, L, fg, L);
+      else copyRowsBias(view, p.c, ldc, y, (n * F + gi * fg) * L, L, fg, L, bias, gi * fg);
+    }
+  }
+  return y;
+}
+
+function convForwardBatched(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType, y: TypedArray): TypedArray {
+  const { N, C, F, groups, kh, kw, oh, ow } = g;
+  const L = oh * ow;
+  const cg = C / groups;
+  const fg = F / groups;
+  const K = cg * kh * kw;
   const cols = allocate(dtype, K * N * L);
   const direct = N === 1 && groups === 1;
   const res = direct ? y : allocate(dtype, fg * N * L);
@@ -125,7 +259,10 @@ export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DT
   return y;
 }
 
-/** The gradient of the convolution for its input: col2im(W_gᵀ · G_g) per group, G_g the output gradient (F/g, N·L). */
+/**
+ * The gradient of the convolution for its input: col2im(W_gᵀ · G_g) per group and sample, G_g the
+ * output gradient's channels of the group (F/g, L), read in place from its (N, F, L) layout.
+ */
 export function convInputKernel(gy: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType): TypedArray {
   const { N, C, H, W, F, groups, kh, kw, oh, ow } = g;
   const L = oh * ow;
@@ -134,6 +271,36 @@ export function convInputKernel(gy: TypedArray, w: TypedArray, g: ConvGeom, dtyp
   const K = cg * kh * kw;
   const x = allocate(dtype, N * C * H * W);
   if (x.length === 0 || L === 0) return x;
+  const q = pipelined(dtype, K, fg, L, true, false, N);
+  if (q !== null) {
+    const { view, ldc } = q;
+    for (let gi = 0; gi < groups; gi++) {
+      copy(w, gi * fg * K, view, q.a[0]!, fg * K);
+      drive(q, N, false, (n) => copy(gy, (n * F + gi * fg) * L, view, q.b[n & 1]!, fg * L),
+        (n) => col2imSample(view, q.c[n & 1]!, ldc, g, gi * cg, cg, x, n * C * H * W));
+    }
+    return x;
+  }
+  const p = inPlace(dtype, K, fg, L, true, false);
+  if (p === null) return convInputBatched(gy, w, g, dtype, x);
+  const { view, ldc } = p;
+  for (let gi = 0; gi < groups; gi++) {
+    copy(w, gi * fg * K, view, p.a, fg * K);
+    for (let n = 0; n < N; n++) {
+      copy(gy, (n * F + gi * fg) * L, view, p.b, fg * L);
+      p.run(false);
+      col2imSample(view, p.c, ldc, g, gi * cg, cg, x, n * C * H * W);
+    }
+  }
+  return x;
+}
+
+function convInputBatched(gy: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType, x: TypedArray): TypedArray {
+  const { N, C, F, groups, kh, kw, oh, ow } = g;
+  const L = oh * ow;
+  const cg = C / groups;
+  const fg = F / groups;
+  const K = cg * kh * kw;
   const gm = allocate(dtype, fg * N * L);
   const cols = allocate(dtype, K * N * L);
   for (let gi = 0; gi < groups; gi++) {
@@ -144,15 +311,52 @@ export function convInputKernel(gy: TypedArray, w: TypedArray, g: ConvGeom, dtyp
   return x;
 }
 
-/** The gradient of the convolution for its weight: G_g (F/g, N·L) · cols_gᵀ per group. */
+/**
+ * The gradient of the convolution for its weight: G_g (F/g, N·L) · cols_gᵀ per group, summed
+ * sample by sample in wasm memory (the product accumulates along N·L in ascending order, as one
+ * product over the batch does).
+ */
 export function convWeightKernel(x: TypedArray, gy: TypedArray, g: ConvGeom, dtype: DType): TypedArray {
-  const { N, C, F, groups, kh, kw, oh, ow } = g;
+  const { N, C, H, W, F, groups, kh, kw, oh, ow } = g;
   const L = oh * ow;
   const cg = C / groups;
   const fg = F / groups;
   const K = cg * kh * kw;
   const w = allocate(dtype, F * K);
   if (w.length === 0 || N * L === 0) return w;
+  const q = pipelined(dtype, fg, L, K, false, true, N);
+  if (q !== null) {
+    // The products accumulate into one C in sample order; the next sample's operands go to the other slot meanwhile.
+    const { view, ldc } = q;
+    for (let gi = 0; gi < groups; gi++) {
+      drive(q, N, true, (n) => {
+        copy(gy, (n * F + gi * fg) * L, view, q.a[n & 1]!, fg * L);
+        im2colSample(x, n * C * H * W, g, gi * cg, cg, view, q.b[n & 1]!, L);
+      }, null);
+      copyRows(view, q.c[0]!, ldc, w, gi * fg * K, K, fg, K);
+    }
+    return w;
+  }
+  const p = inPlace(dtype, fg, L, K, false, true);
+  if (p === null) return convWeightBatched(x, gy, g, dtype, w);
+  const { view, ldc } = p;
+  for (let gi = 0; gi < groups; gi++) {
+    for (let n = 0; n < N; n++) {
+      copy(gy, (n * F + gi * fg) * L, view, p.a, fg * L);
+      im2colSample(x, n * C * H * W, g, gi * cg, cg, view, p.b, L);
+      p.run(n > 0);
+    }
+    copyRows(view, p.c, ldc, w, gi * fg * K, K, fg, K);
+  }
+  return w;
+}
+
+function convWeightBatched(x: TypedArray, gy: TypedArray, g: ConvGeom, dtype: DType, w: TypedArray): TypedArray {
+  const { N, C, F, groups, kh, kw, oh, ow } = g;
+  const L = oh * ow;
+  const cg = C / groups;
+  const fg = F / groups;
+  const K = cg * kh * kw;
   const gm = allocate(dtype, fg * N * L);
   const cols = allocate(dtype, K * N * L);
   for (let gi = 0; gi < groups; gi++) {
@@ -162,6 +366,14 @@ export function convWeightKernel(x: TypedArray, gy: TypedArray, g: ConvGeom, dty
   }
   return w;
 }
+
+/** @internal The batched kernels (one product over the whole batch), kept as the fallback; tests compare bits against them. */
+export const batchedKernels = {
+  forward: (x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType): TypedArray => convForwardBatched(x, w, g, dtype, allocate(dtype, g.N * g.F * g.oh * g.ow)),
+  input: (gy: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType): TypedArray => convInputBatched(gy, w, g, dtype, allocate(dtype, g.N * g.C * g.H * g.W)),
+  weight: (x: TypedArray, gy: TypedArray, g: ConvGeom, dtype: DType): TypedArray =>
+    convWeightBatched(x, gy, g, dtype, allocate(dtype, g.F * (g.C / g.groups) * g.kh * g.kw)),
+};
 
 // ---------------------------------------------------------------------------
 // Pooling

@@ -5,7 +5,8 @@
  * rules, so every order of derivative stays on the tape.
  */
 import { record } from '../tape/autograd.js';
-import { allocate, floatOf, promote } from '../tape/dtype.js';
+import { allocate, floatOf, promote, type DType } from '../tape/dtype.js';
+import { sumTo } from './reduce.js';
 import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
 import { col2im, convForward, convInputKernel, convWeightKernel, im2col, type ConvGeom } from '../kernels/conv.js';
 import { fmt, show } from '../tape/messages.js';
@@ -85,6 +86,19 @@ function conv(x: Tensor, w: Tensor, geo: ConvGeom): Tensor {
   ], [x, w]);
 }
 
+/**
+ * conv + bias (F) in one pass: the bias is added as each output row is written, which saves a
+ * pass and an output-sized array; the values and gradients are those of `conv(x, w).add(b.reshape([F, 1, 1]))`.
+ */
+function convBias(x: Tensor, w: Tensor, b: Tensor, geo: ConvGeom): Tensor {
+  const out = Tensor._of(convForward(x._data, w._data, geo, x.dtype, b._data), [geo.N, geo.F, geo.oh, geo.ow]);
+  return record('conv2d', [x, w, b], out, (g) => [
+    x.requiresGrad ? convInput(g, w, geo, 'conv2dInputGrad') : null,
+    w.requiresGrad ? convWeight(x, g, geo) : null,
+    b.requiresGrad ? sumTo(g, [geo.F, 1, 1]).reshape([geo.F]) : null,
+  ], [x, w]);
+}
+
 /** Also the transposed convolution (`op` names it on the tape). */
 function convInput(dy: Tensor, w: Tensor, geo: ConvGeom, op: string): Tensor {
   const out = Tensor._of(convInputKernel(dy._data, w._data, geo, dy.dtype), [geo.N, geo.C, geo.H, geo.W]);
@@ -105,6 +119,14 @@ function convWeight(x: Tensor, dy: Tensor, geo: ConvGeom): Tensor {
 // ---------------------------------------------------------------------------
 // Public entries
 
+/** The bias (F) as a tensor of `dtype`, or null. */
+function checkBias(op: string, bias: TensorLike | null | undefined, dtype: DType, F: number): Tensor | null {
+  if (bias === undefined || bias === null) return null;
+  const b = asTensor(bias, dtype);
+  if (b.ndim !== 1 || b.shape[0] !== F) throw new ShapeError(`${op}: bias of shape ${fmt(b.shape)} must have shape [${F}] (one per output channel)`);
+  return b;
+}
+
 /** Adds the bias (F) along axis 1. */
 function withBias(op: string, y: Tensor, bias: TensorLike | null | undefined, F: number): Tensor {
   if (bias === undefined || bias === null) return y;
@@ -124,7 +146,9 @@ function showParams(s: Shown, v: number[]): string {
  * The convolution of x (N, C, H, W) with w (F, C/groups, kh, kw) — all internal callers pass
  * 4-d tensors; `shown` carries what the user passed for the messages.
  */
-function conv2dCore(x: Tensor, w: Tensor, stride: number[], padding: number[] | 'same', dilation: number[], groups: number, s: Shown): Tensor {
+function conv2dCore(
+  x: Tensor, w: Tensor, stride: number[], padding: number[] | 'same', dilation: number[], groups: number, s: Shown, bias: Tensor | null = null,
+): Tensor {
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [F, cg, kh, kw] = w.shape as [number, number, number, number];
   const { op } = s;
@@ -155,7 +179,7 @@ function conv2dCore(x: Tensor, w: Tensor, stride: number[], padding: number[] | 
     );
   }
   const geom: ConvGeom = { N, C, H, W, F, groups, kh, kw, sh: stride[0]!, sw: stride[1]!, ph, pw, dh: dilation[0]!, dw: dilation[1]!, oh, ow };
-  return conv(x, w, geom);
+  return bias === null ? conv(x, w, geom) : convBias(x, w, bias, geom);
 }
 
 function batched(op: string, x: Tensor, spatial: number, what: string): boolean {
@@ -178,7 +202,7 @@ export function conv2d(input: TensorLike, weight: TensorLike, bias?: TensorLike 
   const shown: Shown = { op, x: x.shape, w: w.shape, dims: 2 };
   if (!hasBatch) x = x.reshape([1, ...x.shape]);
   const { stride, padding, dilation, groups } = convArgs(op, options, 2);
-  const y = withBias(op, conv2dCore(x, w, stride, padding, dilation, groups, shown), bias, w.shape[0]!);
+  const y = conv2dCore(x, w, stride, padding, dilation, groups, shown, checkBias(op, bias, x.dtype, w.shape[0]!));
   return hasBatch ? y : y.reshape(y.shape.slice(1));
 }
 

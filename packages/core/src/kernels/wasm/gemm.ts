@@ -258,15 +258,17 @@ const FN = { packA: 0, packB: 1, kernel: 2, compact: 3, gemm: 4 } as const;
 const FNS_PER_DTYPE = 5;
 
 /**
- * `gemm(a, b, c, aPacked, bPacked, m, k, n, aRow, aCol, bCol, bRow, ldc)`: the blocked product of
+ * `gemm(a, b, c, aPacked, bPacked, m, k, n, aRow, aCol, bCol, bRow, ldc, accumulate)`: the blocked product of
  * operands already in memory (GotoBLAS's three outer loops around pack and kernel): for each block
  * of NC columns, for each block of KC steps, pack B's block; for each block of MC rows, pack A's
  * block and run the kernel into C (ldc bytes a row). Strides in bytes: op(A)[i][p] at
- * a + i·aRow + p·aCol, op(B)[p][j] at b + j·bCol + p·bRow. `first` is this dtype's first function index.
+ * a + i·aRow + p·aCol, op(B)[p][j] at b + j·bCol + p·bRow. With `accumulate` (0 or 1) the first
+ * k-block adds onto C too, so a product split along k into calls in ascending order sums as one
+ * call does. `first` is this dtype's first function index.
  */
 function gemmFunction(l: Lane, { kc: KC, mc: MC, nc: NC, unroll }: GemmConfig, first: number): FunctionBody {
-  const f = new FunctionBody(i32Params(13));
-  const [a, b, c, aPacked, bPacked, m, k, n, aRow, aCol, bCol, bRow, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const f = new FunctionBody(i32Params(14));
+  const [a, b, c, aPacked, bPacked, m, k, n, aRow, aCol, bCol, bRow, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const [jc, pc, ic, nc, kc, kcPad, mc] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   /** local[dst] = min(block, local[total] − local[at]) */
   const blockSize = (dst: number, block: number, total: number, at: number) => {
@@ -289,10 +291,10 @@ function gemmFunction(l: Lane, { kc: KC, mc: MC, nc: NC, unroll }: GemmConfig, f
         // packA(a + ic·aRow + pc·aCol, aPacked, mc, kc, kcPad, aRow, aCol)
         f.get(a).get(ic).get(aRow).op(Op.i32Mul, Op.i32Add).get(pc).get(aCol).op(Op.i32Mul, Op.i32Add);
         f.get(aPacked).get(mc).get(kc).get(kcPad).get(aRow).get(aCol).call(first + FN.packA);
-        // kernel(aPacked, bPacked, c + ic·ldc + jc·size, mc, nc, kcPad, ldc, pc > 0)
+        // kernel(aPacked, bPacked, c + ic·ldc + jc·size, mc, nc, kcPad, ldc, (pc > 0) | accumulate)
         f.get(aPacked).get(bPacked);
         f.get(c).get(ic).get(ldc).op(Op.i32Mul, Op.i32Add).get(jc).i32(l.sizeLog2).op(Op.i32Shl, Op.i32Add);
-        f.get(mc).get(nc).get(kcPad).get(ldc).get(pc).i32(0).op(Op.i32GtS).call(first + FN.kernel);
+        f.get(mc).get(nc).get(kcPad).get(ldc).get(pc).i32(0).op(Op.i32GtS).get(accumulate).op(Op.i32Or).call(first + FN.kernel);
         f.addTo(ic, MC, true).get(ic).get(m).op(Op.i32LtS).brIf(0);
       });
       f.addTo(pc, KC, true).get(pc).get(k).op(Op.i32LtS).brIf(0);
@@ -328,7 +330,7 @@ export function gemmModuleBytes(tuning: GemmTuning = DEFAULT_TUNING, shared = fa
 
 type GemmFn = (
   a: number, b: number, c: number, aPacked: number, bPacked: number, m: number, k: number, n: number,
-  aRow: number, aCol: number, bCol: number, bRow: number, ldc: number,
+  aRow: number, aCol: number, bCol: number, bRow: number, ldc: number, accumulate: number,
 ) => void;
 type CompactFn = (c: number, m: number, n: number, ldc: number) => void;
 
@@ -545,7 +547,7 @@ export class WasmGemm {
     const aCol = (transA ? m : 1) * size;
     const bCol = (transB ? k : 1) * size;
     const bRow = (transB ? 1 : n) * size;
-    if (parts === 1) e.gemm(aAt, bAt, at.c, at.packed, at.packed + at.bPackedOffset, m, k, n, aRow, aCol, bCol, bRow, at.ldc);
+    if (parts === 1) e.gemm(aAt, bAt, at.c, at.packed, at.packed + at.bPackedOffset, m, k, n, aRow, aCol, bCol, bRow, at.ldc, 0);
     else this.split(e, at, aAt, bAt, parts, m, k, n, aRow, aCol, bCol, bRow);
     if (at.ldc !== n * size) e.compact(at.c, m, n, at.ldc);
     out.set(view.subarray(at.c / size, at.c / size + m * n), outOffset);
@@ -554,6 +556,40 @@ export class WasmGemm {
     if (this.shared !== null && out === this.shared.resident) this.shared.resident = null;
     this.lastParts = parts;
     return true;
+  }
+
+  /**
+   * A product whose operands the caller writes straight into this engine's (unshared) memory, for
+   * kernels that build them there (im2col) and run many products of one shape: no copies in, and no
+   * compaction (C keeps its padded row pitch; the caller reads what it needs). Null where the memory
+   * cannot grow to fit. Valid until the next product of this engine (which reuses the memory).
+   */
+  inPlace(precision: Precision, m: number, k: number, n: number, transA: boolean, transB: boolean): InPlaceProduct | null {
+    const e = this.local.entries[precision];
+    // After the resident operand, which stays valid.
+    const at = layout(e, m, k, n, 1, this.local.capacity);
+    if (!this.local.reserve(at.end)) return null;
+    return new InPlaceProduct(e, at, precision === 'float64' ? this.local.f64 : this.local.f32, m, k, n, transA, transB);
+  }
+
+  /**
+   * Two sets of operand regions on the shared memory, for a loop of products of one shape whose
+   * products run on a worker while the caller prepares the next operands and reads the last result
+   * (see PipelinedProduct). Null unless a worker is ready (they start on the first call, in the
+   * background) or where the memory cannot grow.
+   */
+  pipeline(precision: Precision, m: number, k: number, n: number, transA: boolean, transB: boolean): PipelinedProduct | null {
+    if (this.threadCount === 1 || !this.startTeam() || this.team!.ready() < 1) return null;
+    const space = this.shared!;
+    const e = space.entries[precision];
+    // Its regions start at 0, over the resident operand's copy.
+    space.resident = null;
+    const at = layout(e, m, k, n, 1, 0);
+    const [aBytes, bBytes, cBytes] = [at.b - at.a, at.c - at.b, at.packed - at.c];
+    const packed = 2 * (aBytes + bBytes + cBytes);
+    if (!space.reserve(packed + at.packedStride)) return null;
+    const regions = [0, aBytes, 2 * aBytes, 2 * aBytes + bBytes, 2 * (aBytes + bBytes), 2 * (aBytes + bBytes) + cBytes];
+    return new PipelinedProduct(e, this.team!, precision === 'float64' ? space.f64 : space.f32, regions, packed, at, m, k, n, transA, transB);
   }
 
   /**
@@ -614,7 +650,7 @@ export class WasmGemm {
     for (let t = 0; t * chunk < length; t++) {
       const start = t * chunk;
       const count = Math.min(chunk, length - start);
-      const args = (this.args[t] ??= new Array<number>(13));
+      const args = (this.args[t] ??= new Array<number>(14));
       args[0] = byRows ? aAt + start * aRow : aAt;
       args[1] = byRows ? bAt : bAt + start * bCol;
       args[2] = at.c + (byRows ? start * at.ldc : start * e.lane.size);
@@ -623,12 +659,12 @@ export class WasmGemm {
       args[5] = byRows ? count : m;
       args[6] = k;
       args[7] = byRows ? n : count;
-      args[8] = aRow; args[9] = aCol; args[10] = bCol; args[11] = bRow; args[12] = at.ldc;
+      args[8] = aRow; args[9] = aCol; args[10] = bCol; args[11] = bRow; args[12] = at.ldc; args[13] = 0;
       if (t > 0) this.team!.post(posted++, e.teamFn, args);
     }
     const [a, b, c, ap, bp, mm, kk, nn, ar, ac, bc, br, ldc] = this.args[0]!;
     const started = this.clock();
-    e.gemm(a!, b!, c!, ap!, bp!, mm!, kk!, nn!, ar!, ac!, bc!, br!, ldc!);
+    e.gemm(a!, b!, c!, ap!, bp!, mm!, kk!, nn!, ar!, ac!, bc!, br!, ldc!, 0);
     const ownShare = this.clock() - started;
     if (!this.team!.join()) throw new RangeError('gemmWasm: a worker thread trapped');
     // NOTE: on a shared machine another process may hold the workers' cores; a worker that finishes
@@ -652,6 +688,83 @@ function resident(space: Space, array: FloatArray, offset: number, length: numbe
   if (stamp < 0 || space.resident !== array || space.residentStamp !== stamp) return -1;
   if (offset < space.residentOffset || offset + length > space.residentOffset + space.residentLength) return -1;
   return (offset - space.residentOffset) * size;
+}
+
+/**
+ * One product's regions in wasm memory, as element offsets into `view`: A (m×k, or k×m stored with
+ * transA) at `a`, B (k×n, or n×k with transB) at `b`, C at `c` with `ldc` elements a row. `run`
+ * writes C = op(A)·op(B), or adds it onto C (`accumulate`): calls over consecutive slices of k in
+ * ascending order give the bits of one call over all of k (each C[i][j] summed in ascending p).
+ */
+export class InPlaceProduct {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly ldc: number;
+  private readonly strides: [number, number, number, number];
+
+  constructor(
+    private readonly e: Entry, private readonly at: Layout, readonly view: FloatArray,
+    private readonly m: number, private readonly k: number, private readonly n: number, transA: boolean, transB: boolean,
+  ) {
+    const size = e.lane.size;
+    this.a = at.a / size;
+    this.b = at.b / size;
+    this.c = at.c / size;
+    this.ldc = at.ldc / size;
+    this.strides = [(transA ? 1 : k) * size, (transA ? m : 1) * size, (transB ? k : 1) * size, (transB ? 1 : n) * size];
+  }
+
+  run(accumulate: boolean): void {
+    const { e, at, strides: [aRow, aCol, bCol, bRow] } = this;
+    e.gemm(at.a, at.b, at.c, at.packed, at.packed + at.bPackedOffset, this.m, this.k, this.n, aRow, aCol, bCol, bRow, at.ldc, accumulate ? 1 : 0);
+  }
+}
+
+/**
+ * Regions A₀, A₁, B₀, B₁, C₀, C₁ (element offsets into `view`, a view of the shared memory) and a
+ * worker that runs C_c = op(A_a)·op(B_b) (+ C_c with `accumulate`): `post` starts one product, `join`
+ * waits for it. Each product runs whole on the worker, so its bits are those of one thread's.
+ */
+export class PipelinedProduct {
+  readonly a: [number, number];
+  readonly b: [number, number];
+  readonly c: [number, number];
+  readonly ldc: number;
+  private readonly args: number[];
+
+  constructor(
+    private readonly e: Entry, private readonly team: Team, readonly view: FloatArray, private readonly regions: number[],
+    packed: number, at: Layout, m: number, k: number, n: number, transA: boolean, transB: boolean,
+  ) {
+    const size = e.lane.size;
+    this.a = [regions[0]! / size, regions[1]! / size];
+    this.b = [regions[2]! / size, regions[3]! / size];
+    this.c = [regions[4]! / size, regions[5]! / size];
+    this.ldc = at.ldc / size;
+    this.args = [0, 0, 0, packed, packed + at.bPackedOffset, m, k, n,
+      (transA ? 1 : k) * size, (transA ? m : 1) * size, (transB ? k : 1) * size, (transB ? 1 : n) * size, at.ldc, 0];
+  }
+
+  post(a: number, b: number, c: number, accumulate: boolean): void {
+    const { args, regions } = this;
+    args[0] = regions[a]!;
+    args[1] = regions[2 + b]!;
+    args[2] = regions[4 + c]!;
+    args[13] = accumulate ? 1 : 0;
+    this.team.post(0, this.e.teamFn, args);
+  }
+
+  join(): void {
+    if (!this.team.join()) throw new RangeError('gemmWasm: a worker thread trapped');
+  }
+
+  /** The product `post` would start, run on this thread. */
+  runHere(a: number, b: number, c: number, accumulate: boolean): void {
+    const { args, regions } = this;
+    this.e.gemm(regions[a]!, regions[2 + b]!, regions[4 + c]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!,
+      args[8]!, args[9]!, args[10]!, args[11]!, args[12]!, accumulate ? 1 : 0);
+  }
 }
 
 function checkOperands(
@@ -750,6 +863,27 @@ function checkThreadCount(count: unknown): void {
  */
 export function getNumThreads(): number {
   return engine?.threads ?? 1;
+}
+
+/**
+ * @internal See WasmGemm.inPlace; null where the wasm kernel is unavailable or the memory cannot grow.
+ */
+export function gemmInPlace(
+  dtype: 'float64' | 'float32', m: number, k: number, n: number, transA: boolean, transB: boolean,
+): InPlaceProduct | null {
+  return engine === null ? null : engine.inPlace(dtype, m, k, n, transA, transB);
+}
+
+/** @internal See WasmGemm.pipeline. */
+export function gemmPipeline(
+  dtype: 'float64' | 'float32', m: number, k: number, n: number, transA: boolean, transB: boolean,
+): PipelinedProduct | null {
+  return engine === null ? null : engine.pipeline(dtype, m, k, n, transA, transB);
+}
+
+/** @internal Starts the default engine's workers (tests: the pipelined kernels need a ready worker). */
+export function startGemmThreads(): Promise<boolean> {
+  return engine === null ? Promise.resolve(false) : engine.startThreads();
 }
 
 /**

@@ -1,0 +1,110 @@
+/**
+ * The convolution kernels run per sample in wasm memory; the batched kernels (one product over the
+ * whole batch, what the fixtures and the examples' traces were made with) are the reference: float64
+ * bit for bit over random geometries, and the in-place product accumulated over slices of k equals
+ * one product.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { batchedKernels, convForward, convInputKernel, convWeightKernel, resetPipelineBackoff, type ConvGeom } from '../src/kernels/conv.js';
+import { gemmInPlace, gemmPipeline, gemmWasm, getNumThreads, setNumThreads, startGemmThreads } from '../src/kernels/wasm/gemm.js';
+
+const geomArb: fc.Arbitrary<ConvGeom> = fc.record({
+  N: fc.integer({ min: 1, max: 3 }), cg: fc.integer({ min: 1, max: 3 }), fg: fc.integer({ min: 1, max: 5 }),
+  groups: fc.integer({ min: 1, max: 2 }), H: fc.integer({ min: 1, max: 9 }), W: fc.integer({ min: 1, max: 9 }),
+  kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }), sh: fc.integer({ min: 1, max: 2 }), sw: fc.integer({ min: 1, max: 2 }),
+  ph: fc.integer({ min: 0, max: 2 }), pw: fc.integer({ min: 0, max: 2 }), dh: fc.integer({ min: 1, max: 2 }), dw: fc.integer({ min: 1, max: 2 }),
+}).map((r) => ({
+  N: r.N, C: r.cg * r.groups, H: r.H, W: r.W, F: r.fg * r.groups, groups: r.groups, kh: r.kh, kw: r.kw, sh: r.sh, sw: r.sw,
+  ph: r.ph, pw: r.pw, dh: r.dh, dw: r.dw,
+  oh: Math.floor((r.H + 2 * r.ph - r.dh * (r.kh - 1) - 1) / r.sh) + 1,
+  ow: Math.floor((r.W + 2 * r.pw - r.dw * (r.kw - 1) - 1) / r.sw) + 1,
+})).filter((g) => g.oh >= 1 && g.ow >= 1);
+
+function values(n: number, seed: number): Float64Array {
+  const out = new Float64Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+
+describe('per-sample convolution kernels', () => {
+  it('give the batched kernels\' float64 bits: forward, input gradient, weight gradient', () => {
+    fc.assert(fc.property(geomArb, fc.integer(), (g, seed) => {
+      const x = values(g.N * g.C * g.H * g.W, seed);
+      const w = values(g.F * (g.C / g.groups) * g.kh * g.kw, seed + 1);
+      const gy = values(g.N * g.F * g.oh * g.ow, seed + 2);
+      const ref = batchedKernels.forward(x, w, g, 'float64');
+      expect(sameBits(convForward(x, w, g, 'float64'), ref)).toBe(true);
+      // The bias added as rows are written: the bits of a separate add.
+      const b = values(g.F, seed + 3);
+      const L = g.oh * g.ow;
+      expect(sameBits(convForward(x, w, g, 'float64', b), ref.map((v, i) => v + b[Math.floor(i / L) % g.F]!))).toBe(true);
+      expect(sameBits(convInputKernel(gy, w, g, 'float64'), batchedKernels.input(gy, w, g, 'float64'))).toBe(true);
+      expect(sameBits(convWeightKernel(x, gy, g, 'float64'), batchedKernels.weight(x, gy, g, 'float64'))).toBe(true);
+    }), { numRuns: 40 });
+  });
+
+  it('an in-place product accumulated over slices of k equals one product, bit for bit', () => {
+    const [m, k, n] = [7, 300, 13];
+    const a = values(m * k, 1);
+    const b = values(n * k, 2); // stored n×k (transposed)
+    const ref = new Float64Array(m * n);
+    expect(gemmWasm(a, 0, b, 0, ref, 0, m, k, n, false, true)).toBe(true);
+    const slice = 37;
+    const p = gemmInPlace('float64', m, slice, n, false, true)!;
+    for (let p0 = 0; p0 < k; p0 += slice) {
+      const len = Math.min(slice, k - p0);
+      // A slice: columns [p0, p0 + len) of A, packed m×slice with zeros beyond len (a +0 term leaves sums unchanged).
+      for (let i = 0; i < m; i++) for (let q = 0; q < slice; q++) p.view[p.a + i * slice + q] = q < len ? a[i * k + p0 + q]! : 0;
+      for (let j = 0; j < n; j++) for (let q = 0; q < slice; q++) p.view[p.b + j * slice + q] = q < len ? b[j * k + p0 + q]! : 0;
+      p.run(p0 > 0);
+    }
+    const got = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) got[i * n + j] = p.view[p.c + i * p.ldc + j]!;
+    expect(sameBits(got, ref)).toBe(true);
+  });
+
+  describe('with a worker thread (products pipelined with the next sample\'s im2col)', () => {
+    const before = getNumThreads();
+    afterAll(() => setNumThreads(before));
+    const largeArb = fc.record({
+      N: fc.integer({ min: 3, max: 4 }), groups: fc.integer({ min: 1, max: 2 }), H: fc.integer({ min: 10, max: 14 }),
+      pad: fc.integer({ min: 0, max: 2 }), seed: fc.integer(),
+    });
+    it('give the batched kernels\' float64 bits and the float32 kernel\'s results', async () => {
+      setNumThreads(2);
+      expect(await startGemmThreads()).toBe(true);
+      expect(gemmPipeline('float64', 16, 72, 100, false, false)).not.toBeNull();
+      fc.assert(fc.property(largeArb, ({ N, groups, H, pad, seed }) => {
+        // Products of 16·72·(8² to 16²) multiply-adds: above the pipeline's threshold.
+        const [cg, fg, k, stride] = [8, 16, 3, 1];
+        const o = Math.floor((H + 2 * pad - k) / stride) + 1;
+        const g: ConvGeom = { N, C: cg * groups, H, W: H, F: fg * groups, groups, kh: k, kw: k, sh: stride, sw: stride, ph: pad, pw: pad, dh: 1, dw: 1, oh: o, ow: o };
+        const x = values(N * g.C * H * H, seed);
+        const w = values(g.F * cg * k * k, seed + 1);
+        const gy = values(N * g.F * o * o, seed + 2);
+        const b = values(g.F, seed + 3);
+        const ref = batchedKernels.forward(x, w, g, 'float64');
+        // Each call tries the pipeline, even after one found the worker slow (a busy machine).
+        resetPipelineBackoff();
+        expect(sameBits(convForward(x, w, g, 'float64', b), ref.map((v, i) => v + b[Math.floor(i / (o * o)) % g.F]!))).toBe(true);
+        resetPipelineBackoff();
+        expect(sameBits(convInputKernel(gy, w, g, 'float64'), batchedKernels.input(gy, w, g, 'float64'))).toBe(true);
+        resetPipelineBackoff();
+        expect(sameBits(convWeightKernel(x, gy, g, 'float64'), batchedKernels.weight(x, gy, g, 'float64'))).toBe(true);
+        // float32: the same wasm kernel on one thread or the other, so the same results.
+        const [x32, w32, gy32] = [Float32Array.from(x), Float32Array.from(w), Float32Array.from(gy)];
+        resetPipelineBackoff();
+        expect(sameBits(convForward(x32, w32, g, 'float32'), batchedKernels.forward(x32, w32, g, 'float32'))).toBe(true);
+        resetPipelineBackoff();
+        expect(sameBits(convWeightKernel(x32, gy32, g, 'float32'), batchedKernels.weight(x32, gy32, g, 'float32'))).toBe(true);
+      }), { numRuns: 12 });
+    });
+  });
+});
