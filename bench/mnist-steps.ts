@@ -1,8 +1,9 @@
 /**
  * The MNIST step alone, step by step, for A/B work on a busy machine and for profiles:
  * `npx tsx --conditions=@tapegrad/source bench/mnist-steps.ts [--rounds 3] [--steps 2000]`
- * runs tapegrad (float64/float32, plain and refill) and numpy (float64/float32) interleaved, each in its
- * own child, and prints per-step wall-time percentiles (min, p10, median) and CPU time per step.
+ * runs tapegrad (float64/float32; the batch by `take` (plain), as a fresh array (fresh), or refilled in
+ * place (refill)) and numpy (float64/float32) interleaved, each in its own child (`--base DIR` adds the
+ * same tapegrad rows run from another checkout, for before/after), and prints per-step wall-time percentiles (min, p10, median) and CPU time per step.
  * When other processes take the cores, the min and p10 of single steps stay near the undisturbed
  * time while the median does not. `… bench/mnist-steps.ts child float64 plain 3000` runs one child
  * (wrap it in `node --cpu-prof --import tsx/esm --conditions=@tapegrad/source` for a profile).
@@ -18,10 +19,12 @@ interface Stats { min: number; p10: number; median: number; cpu: number; rssMB: 
 
 const pick = (xs: number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
-async function child(dtype: 'float64' | 'float32', variant: 'plain' | 'refill', steps: number): Promise<Stats> {
+type Variant = 'plain' | 'fresh' | 'refill';
+
+async function child(dtype: 'float64' | 'float32', variant: Variant, steps: number): Promise<Stats> {
   const { tapegradContender } = await import('./src/contenders/tapegrad.js');
   const c = tapegradContender(dtype);
-  const step = variant === 'plain' ? c.mnistPlainStep!(MNIST) : c.mnistStep(MNIST);
+  const step = variant === 'plain' ? c.mnistPlainStep!(MNIST) : variant === 'fresh' ? c.mnistFreshStep!(MNIST) : c.mnistStep(MNIST);
   // Warm-up: V8 tiers up the wasm kernel and the JavaScript around it in the background.
   for (const t0 = performance.now(); performance.now() - t0 < 1500;) step();
   const times: number[] = [];
@@ -39,17 +42,24 @@ async function child(dtype: 'float64' | 'float32', variant: 'plain' | 'refill', 
 async function main(): Promise<void> {
   if (process.argv[2] === 'child') {
     const [, , , dtype, variant, steps] = process.argv;
-    process.stdout.write(`${JSON.stringify(await child(dtype as 'float64', variant as 'plain', Number(steps)))}\n`);
+    process.stdout.write(`${JSON.stringify(await child(dtype as 'float64', variant as Variant, Number(steps)))}\n`);
     return;
   }
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '2000' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string', default: '3' }, steps: { type: 'string', default: '2000' }, only: { type: 'string' }, base: { type: 'string' } },
+  });
   const self = fileURLToPath(import.meta.url);
+  const tg = (dtype: string, variant: Variant): [string, string, string[]][] => [
+    [`tapegrad ${dtype} ${variant}`, process.execPath, [...process.execArgv, self, 'child', dtype, variant, values.steps]],
+    // --base DIR: the same child from another checkout (e.g. a worktree of main), interleaved, for
+    // before/after. NOTE: not 'fresh', which older checkouts lack (there, 'plain' was the fresh array).
+    ...(values.base === undefined || variant === 'fresh' ? [] : [[`base ${dtype} ${variant}`, process.execPath,
+      [...process.execArgv, `${values.base}/bench/mnist-steps.ts`, 'child', dtype, variant, values.steps]] as [string, string, string[]]]),
+  ];
   const all: [string, string, string[]][] = [
-    ['tapegrad float64 plain', process.execPath, [...process.execArgv, self, 'child', 'float64', 'plain', values.steps]],
-    ['tapegrad float64 refill', process.execPath, [...process.execArgv, self, 'child', 'float64', 'refill', values.steps]],
+    ...tg('float64', 'plain'), ...tg('float64', 'fresh'), ...tg('float64', 'refill'),
     ['numpy float64', PYTHON, [NUMPY_SCRIPT, 'steps', JSON.stringify(MNIST), 'float64', values.steps]],
-    ['tapegrad float32 plain', process.execPath, [...process.execArgv, self, 'child', 'float32', 'plain', values.steps]],
-    ['tapegrad float32 refill', process.execPath, [...process.execArgv, self, 'child', 'float32', 'refill', values.steps]],
+    ...tg('float32', 'plain'), ...tg('float32', 'fresh'), ...tg('float32', 'refill'),
     ['numpy float32', PYTHON, [NUMPY_SCRIPT, 'steps', JSON.stringify(MNIST), 'float32', values.steps]],
   ];
   const rows = all.filter(([name]) => values.only === undefined || values.only.split(',').some((o) => name.includes(o)));
@@ -57,8 +67,14 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0]!.toFixed(2);
   for (let r = 0; r < Number(values.rounds); r++) {
     for (const [name, cmd, args] of rows) {
-      const out = spawnSync(cmd, args, { encoding: 'utf8' });
-      if (out.status !== 0) throw new Error(`${name}: ${out.stderr}`);
+      // The base checkout runs from its own directory (its node_modules and sources).
+      const cwd = name.startsWith('base ') ? values.base : undefined;
+      const out = spawnSync(cmd, args, { encoding: 'utf8', cwd });
+      if (out.status !== 0) {
+        // A base checkout may lack a variant (e.g. 'fresh'): its row stays empty.
+        if (cwd !== undefined) continue;
+        throw new Error(`${name}: ${out.stderr}`);
+      }
       results.get(name)!.push(JSON.parse(lastLine(out.stdout)) as Stats);
     }
   }
@@ -68,6 +84,7 @@ async function main(): Promise<void> {
   console.log('| row | min step | p10 step | median step | CPU ms/step | peak RSS MB |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, st] of results) {
+    if (st.length === 0) continue;
     const col = (k: keyof Stats): string => `${f(med(st.map((s) => s[k])))} [${f(Math.min(...st.map((s) => s[k])))}–${f(Math.max(...st.map((s) => s[k])))}]`;
     console.log(`| ${name} | ${col('min')} | ${col('p10')} | ${col('median')} | ${col('cpu')} | ${med(st.map((s) => s.rssMB)).toFixed(0)} |`);
   }

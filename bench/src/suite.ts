@@ -21,10 +21,12 @@ export interface JsContender {
   /** (a) returns a function doing one training step on a fresh minibatch; it returns the loss. */
   mnistStep(p: MnistProblem): () => number;
   /**
-   * (a) the same step written plainly, where that differs from `mnistStep`: a fresh batch array and
-   * tensor every step, nothing reused. Its row is the impl's name + ', plain batch'.
+   * (a) the same step written plainly, where that differs from `mnistStep`: the batch taken from the
+   * training set's tensor by row (`take`) every step, nothing reused. Its row is the impl's name + ', plain batch'.
    */
   mnistPlainStep?(p: MnistProblem): () => number;
+  /** (a) another plain step, for bench/mnist-steps.ts: a fresh batch array and `tensor()` of it every step. */
+  mnistFreshStep?(p: MnistProblem): () => number;
   /** (b) returns a function computing one n×n product, finished (synced) when it returns. */
   matmul(n: number): () => void;
   /** (c) returns a function running an `ops`-long chain of `width`-element ops and its backward. */

@@ -39,13 +39,20 @@ export function tapegradContender(dtype: FloatDType): JsContender {
     // Cross entropy of softmax(u2) against the labels: −mean(log softmax(u2)[label]).
     const loss = (x: Tensor, t: Tensor): Tensor =>
       x.matmul(W1).add(b1).relu().matmul(W2).add(b2).logSoftmax(-1).takeAlongAxis(t, 1).mean().neg();
-    // As a user writes it: a fresh array of the drawn rows and a new tensor of it every step.
+    // As a user writes it: the training set and its labels as tensors, the batch taken from them by row.
+    const xTrainT = tensor(xTrain, { shape: [p.trainSize, p.inputs] });
+    const labelsT = tensor(d.labels, { shape: [p.trainSize, 1] });
     const plainBatch = (): { x: Tensor; t: Tensor } => {
+      const rows = tensor(batcher.draw());
+      return { x: xTrainT.take(rows, 0), t: labelsT.take(rows, 0) };
+    };
+    // Also as users write it: a fresh array of the drawn rows and a new tensor of it every step.
+    const freshBatch = (): { x: Tensor; t: Tensor } => {
       const rows = batcher.draw();
       const batch = batcher.rows(xTrain, new Arr(p.batch * p.inputs));
       return { x: tensor(batch, { shape: [p.batch, p.inputs] }), t: tensor(Int32Array.from(rows, (r) => d.labels[r]!), { shape: [p.batch, 1] }) };
     };
-    return { params: [W1, b1, W2, b2], b1, b2, nextBatch, plainBatch, loss };
+    return { params: [W1, b1, W2, b2], b1, b2, nextBatch, plainBatch, freshBatch, loss };
   }
 
   return {
@@ -67,6 +74,17 @@ export function tapegradContender(dtype: FloatDType): JsContender {
       const net = mnistNet(p);
       return () => {
         const { x, t } = net.plainBatch();
+        const loss = net.loss(x, t);
+        loss.backward();
+        sgd(net.params, p.learningRate);
+        return loss.item();
+      };
+    },
+
+    mnistFreshStep(p) {
+      const net = mnistNet(p);
+      return () => {
+        const { x, t } = net.freshBatch();
         const loss = net.loss(x, t);
         loss.backward();
         sgd(net.params, p.learningRate);

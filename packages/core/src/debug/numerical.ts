@@ -3,6 +3,7 @@
  * (E(w + h) − E(w − h)) / 2h, and `gradcheck`, which holds the tape to it.
  */
 import { gradients, noGrad, isTensor } from '../tape/autograd.js';
+import { markSeen } from '../tape/dtype.js';
 import { ArgumentError, ValueError } from '../tape/errors.js';
 import { fmt } from '../tape/messages.js';
 import { Tensor } from '../tape/tensor.js';
@@ -28,6 +29,9 @@ export function numericalGradient(f: ScalarFn, x: Tensor, h = 1e-4): Tensor {
   if (!(h > 0)) throw new ValueError(`numericalGradient: h must be positive, got ${h}`);
   const out = new Float64Array(x.size);
   const data = x._data;
+  // NOTE: written in place without a version bump (a graph built on x stays usable, as the course's
+  // code expects), so kernels must not key a copy of it by its version from here on.
+  markSeen(data);
   noGrad(() => {
     for (let i = 0; i < data.length; i++) {
       const keep = data[i]!;

@@ -184,11 +184,11 @@ export function argKernel(x: TypedArray, shape: Shape, axis: number, isMax: bool
  */
 export function gemm(
   a: TypedArray, ao: number, b: TypedArray, bo: number, out: TypedArray, oo: number,
-  m: number, k: number, n: number, tA: boolean, tB: boolean,
+  m: number, k: number, n: number, tA: boolean, tB: boolean, aStamp = -1, bStamp = -1,
 ): void {
   // The WebAssembly SIMD kernel sums in the same order (bit-identical in float64); it declines
   // mixed dtypes, int32, sizes too small to pay, and engines without SIMD.
-  if (sameFloatType(a, b, out) && gemmWasm(a as typeof out, ao, b as typeof out, bo, out, oo, m, k, n, tA, tB)) return;
+  if (sameFloatType(a, b, out) && gemmWasm(a as typeof out, ao, b as typeof out, bo, out, oo, m, k, n, tA, tB, aStamp, bStamp)) return;
   if (!tB) {
     // i-p-j: the inner loop runs along contiguous rows of B and C.
     const as = tA ? 1 : k; // step between rows i of op(A)
@@ -229,7 +229,7 @@ export function matmulKernel(
   a: TypedArray, aBatchStrides: readonly number[],
   b: TypedArray, bBatchStrides: readonly number[],
   batchShape: Shape, m: number, k: number, n: number, dtype: DType,
-  tA = false, tB = false,
+  tA = false, tB = false, aStamp = -1, bStamp = -1,
 ): TypedArray {
   const batch = sizeOf(batchShape);
   const out = allocate(dtype, batch * m * n);
@@ -239,7 +239,7 @@ export function matmulKernel(
   let ao = 0;
   let bo = 0;
   for (let t = 0; t < batch; t++) {
-    gemm(a, ao, b, bo, out, t * m * n, m, k, n, tA, tB);
+    gemm(a, ao, b, bo, out, t * m * n, m, k, n, tA, tB, aStamp, bStamp);
     for (let d = nb - 1; d >= 0; d--) {
       ao += aBatchStrides[d]!;
       bo += bBatchStrides[d]!;

@@ -24,9 +24,10 @@ const ROW_COPY = 16;
 function indicesFor(op: string, ind: TensorLike, n: number, axis: number): [Int32Array, readonly number[]] {
   if (ind === null || ind === undefined || typeof ind === 'string') throw new ArgumentError(`${op}: indices must be a Tensor, a number or an array of integers, got ${show(ind)}`);
   const t = asTensor(ind);
-  const idx = new Int32Array(t.size);
-  for (let i = 0; i < t.size; i++) {
-    const v = t._data[i]!;
+  const d = t._data;
+  const idx = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
     if (!Number.isInteger(v)) throw new IndexError(`${op}: indices must be integers, got ${v}`);
     if (v < -n || v >= n) throw new IndexError(`${op}: index ${v} is out of range for axis ${axis} of size ${n}`);
     idx[i] = v < 0 ? v + n : v;

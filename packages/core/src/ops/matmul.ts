@@ -2,8 +2,8 @@
  * Matrix products with numpy's semantics: 1-d operands are promoted to a row (left) or
  * a column (right) and the added axis removed again; leading batch axes broadcast.
  */
-import { record } from '../tape/autograd.js';
-import { allocate, copyInto, promote } from '../tape/dtype.js';
+import { record, versionOf } from '../tape/autograd.js';
+import { allocate, copyInto, promote, unseen } from '../tape/dtype.js';
 import { ShapeError } from '../tape/errors.js';
 import { matmulKernel } from '../kernels/loops.js';
 import { broadcastShapes, broadcastStrides, checkResult } from '../tape/shapes.js';
@@ -17,6 +17,15 @@ function dims(t: Tensor, trans: boolean): [number, number] {
   const r = t.shape[t.ndim - 2]!;
   const c = t.shape[t.ndim - 1]!;
   return trans ? [c, r] : [r, c];
+}
+
+/**
+ * The version of x's storage when no user holds that array (then only package code writes it, and
+ * bumps the version when it does), else −1: what lets the wasm kernel keep a large operand in its
+ * memory between products (the batch, read by x·W1 and again by xᵀ·δ1) without copying it twice.
+ */
+function stampOf(x: Tensor): number {
+  return unseen(x._data) ? versionOf(x) : -1;
 }
 
 /**
@@ -45,7 +54,7 @@ export function matmulT(x: Tensor, y: Tensor, tx: boolean, ty: boolean, op = 'ma
   const ys = broadcastStrides(yb, batch).map((s) => s * k * n);
   const dtype = promote(x.dtype, y.dtype);
   // bool @ bool is bool, as numpy (true where any product is); counted in int32 first, since a byte would wrap at 256.
-  const counts = matmulKernel(x._data, xs, y._data, ys, batch, m, k, n, dtype === 'bool' ? 'int32' : dtype, tx, ty);
+  const counts = matmulKernel(x._data, xs, y._data, ys, batch, m, k, n, dtype === 'bool' ? 'int32' : dtype, tx, ty, stampOf(x), stampOf(y));
   const data = dtype === 'bool' ? allocate('bool', counts.length) : counts;
   if (data !== counts) copyInto(data, counts);
   const out = Tensor._of(data, [...batch, m, n]);

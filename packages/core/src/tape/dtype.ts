@@ -69,6 +69,25 @@ export function fromSlab(data: TypedArray): boolean {
   return slabSized(data.byteLength) && (data.buffer as ArrayBuffer & { [SLAB]?: true })[SLAB] === true;
 }
 
+/** Arrays of at least this many bytes are tracked by `unseen` (kernels keep copies of large operands only). */
+const TRACKED_BYTES = 64 * 1024;
+/**
+ * Large arrays made by `allocate` or `copyAs` that no user has been handed (`Tensor.data` never read
+ * on them): they change only through package code, which bumps their version when it writes, so a
+ * kernel may key a copy of one by the array and its version. A user's own array never enters.
+ */
+const unseenArrays = new WeakSet<TypedArray>();
+
+/** Whether no user holds `data` (see unseenArrays); false for arrays under 64 KB. */
+export function unseen(data: TypedArray): boolean {
+  return data.byteLength >= TRACKED_BYTES && unseenArrays.has(data);
+}
+
+/** Marks `data` as handed to a user (Tensor.data does, before returning it). */
+export function markSeen(data: TypedArray): void {
+  if (data.byteLength >= TRACKED_BYTES) unseenArrays.delete(data);
+}
+
 /** A zeroed array of `size` elements of `dtype`; a size beyond what the engine can allocate is a ValueError, not a RangeError. */
 export function allocate(dtype: DType, size: number): TypedArray {
   // The last guard (ops check their result shapes first, with a better message): beyond int32 indices
@@ -83,16 +102,10 @@ export function allocate(dtype: DType, size: number): TypedArray {
       : new Uint8Array(slab, offset, size);
   }
   try {
-    switch (dtype) {
-      case 'float64':
-        return new Float64Array(size);
-      case 'float32':
-        return new Float32Array(size);
-      case 'int32':
-        return new Int32Array(size);
-      case 'bool':
-        return new Uint8Array(size);
-    }
+    const arr = dtype === 'float64' ? new Float64Array(size) : dtype === 'float32' ? new Float32Array(size)
+      : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
+    if (bytes >= TRACKED_BYTES) unseenArrays.add(arr);
+    return arr;
   } catch (e) {
     if (e instanceof RangeError) throw new ValueError(`cannot allocate a tensor of ${size} ${dtype} elements (${e.message})`);
     throw e;
@@ -110,7 +123,9 @@ export function copyAs(dtype: DType, src: ArrayLike<number> & ArrayBufferView): 
     return arr;
   }
   try {
-    return dtype === 'float64' ? new Float64Array(src) : dtype === 'float32' ? new Float32Array(src) : new Int32Array(src);
+    const arr = dtype === 'float64' ? new Float64Array(src) : dtype === 'float32' ? new Float32Array(src) : new Int32Array(src);
+    if (arr.byteLength >= TRACKED_BYTES) unseenArrays.add(arr);
+    return arr;
   } catch (e) {
     if (e instanceof RangeError) return allocate(dtype, src.length); // throws allocate's ValueError
     throw e;

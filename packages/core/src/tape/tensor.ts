@@ -6,7 +6,7 @@
 import {
   TENSOR_BRAND, backward, bumpVersion, isGradEnabled, isTensor, moveVersion, noGrad, record, versionOf, type BackwardOptions, type Node,
 } from './autograd.js';
-import { allocate, copyAs, dtypeOf, fromSlab, slabSized, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
+import { allocate, copyAs, dtypeOf, fromSlab, markSeen, slabSized, isDType, isFloat, type DType, type TypedArray } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError, ValueError } from './errors.js';
 import { formatRepr, formatTensor } from '../numpy/print.js';
 import { checkShape, sameShape, sizeOf, type Shape } from './shapes.js';
@@ -131,6 +131,7 @@ export class Tensor {
       base._arr = own;
       base._slab = false;
     }
+    markSeen(base._arr);
     return base._arr;
   }
 

@@ -367,19 +367,19 @@ interface Layout {
 }
 
 /**
- * A as given | B as given | C with rows and columns padded to whole tiles | then for each of
- * `parts` threads: packed A block | packed B block.
+ * From `start` (after the resident operand): A as given | B as given | C with rows and columns padded
+ * to whole tiles | then for each of `parts` threads: packed A block | packed B block.
  */
-function layout({ config, mr, nr, lane: { size } }: Entry, m: number, k: number, n: number, parts: number): Layout {
+function layout({ config, mr, nr, lane: { size } }: Entry, m: number, k: number, n: number, parts: number, start: number): Layout {
   // NOTE: no closures on this path: tsx/esbuild's keepNames wraps each one in a costly __name call.
   const kc = roundUp(Math.min(k, config.kc), config.unroll);
   const nPad = roundUp(n, nr);
-  const b = roundUp(m * k * size, REGION_ALIGN);
+  const b = start + roundUp(m * k * size, REGION_ALIGN);
   const c = b + roundUp(k * n * size, REGION_ALIGN);
   const packed = c + roundUp(roundUp(m, mr) * nPad * size, REGION_ALIGN);
   const bPackedOffset = roundUp(roundUp(Math.min(m, config.mc), mr) * kc * size, REGION_ALIGN);
   const packedStride = bPackedOffset + roundUp(kc * roundUp(Math.min(n, config.nc), nr) * size, REGION_ALIGN);
-  return { a: 0, b, c, packed, packedStride, bPackedOffset, end: packed + parts * packedStride, ldc: nPad * size };
+  return { a: start, b, c, packed, packedStride, bPackedOffset, end: packed + parts * packedStride, ldc: nPad * size };
 }
 
 /** Options of createGemm. */
@@ -396,13 +396,25 @@ export interface GemmOptions {
 /** Products run on one thread after a split found the workers' cores busy. */
 const BACKOFF = 64;
 
-/** One instance of the module on its own memory, with views of that memory. */
+/** Operands of at least this many bytes with a stamp are kept in wasm memory for the next products. */
+export const RESIDENT_MIN_BYTES = 64 * 1024;
+
+/**
+ * One instance of the module on its own memory, with views of that memory, and the resident
+ * operand: a copy of elements [offset, offset + length) of `array`, taken when its stamp was `stamp`,
+ * at the start of memory (`capacity` bytes are kept for it; each product's regions follow).
+ */
 class Space {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
   readonly entries: Record<Precision, Entry>;
   f64: Float64Array;
   f32: Float32Array;
+  resident: FloatArray | null = null;
+  residentOffset = 0;
+  residentLength = 0;
+  residentStamp = -1;
+  capacity = 0;
 
   constructor(bytes: Uint8Array<ArrayBuffer>, tuning: GemmTuning, shared: boolean) {
     this.module = new WebAssembly.Module(bytes);
@@ -483,7 +495,7 @@ export class WasmGemm {
   /** See gemmWasm. */
   gemm(
     a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, out: FloatArray, outOffset: number,
-    m: number, k: number, n: number, transA: boolean, transB: boolean,
+    m: number, k: number, n: number, transA: boolean, transB: boolean, aStamp = -1, bStamp = -1,
   ): boolean {
     checkOperands(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
     const precision = a instanceof Float64Array ? 'float64' : 'float32';
@@ -494,21 +506,54 @@ export class WasmGemm {
     const parts = this.partsFor(this.local.entries[precision], macs, m, n);
     const space = parts > 1 ? this.shared! : this.local;
     const e = space.entries[precision];
-    const at = layout(e, m, k, n, parts);
-    if (!space.reserve(at.end)) return false;
     const size = e.lane.size;
+    // Where A and B are read from: the resident copy when it holds them, else their regions.
+    let aAt = resident(space, a, aOffset, m * k, aStamp, size);
+    let bAt = resident(space, b, bOffset, k * n, bStamp, size);
+    // NOTE: one resident operand: the larger of those with a stamp (the batch x, read by x·W1 and again by xᵀ·δ1).
+    let keep = 0; // 1: A becomes resident, 2: B
+    if (aAt < 0 && bAt < 0) {
+      const aBytes = aStamp >= 0 ? m * k * size : 0;
+      const bBytes = bStamp >= 0 ? k * n * size : 0;
+      if (Math.max(aBytes, bBytes) >= RESIDENT_MIN_BYTES) keep = aBytes >= bBytes ? 1 : 2;
+    }
+    const keepBytes = keep === 1 ? m * k * size : keep === 2 ? k * n * size : 0;
+    const start = Math.max(space.capacity, roundUp(keepBytes, REGION_ALIGN));
+    const at = layout(e, m, k, n, parts, start);
+    if (!space.reserve(at.end)) return false;
     const view = size === 8 ? space.f64 : space.f32;
-    view.set(a.subarray(aOffset, aOffset + m * k), at.a / size);
-    view.set(b.subarray(bOffset, bOffset + k * n), at.b / size);
+    if (keep !== 0) {
+      space.capacity = start;
+      space.resident = keep === 1 ? a : b;
+      space.residentOffset = keep === 1 ? aOffset : bOffset;
+      space.residentLength = keep === 1 ? m * k : k * n;
+      space.residentStamp = keep === 1 ? aStamp : bStamp;
+      view.set(space.resident.subarray(space.residentOffset, space.residentOffset + space.residentLength), 0);
+      if (keep === 1) aAt = 0;
+      else bAt = 0;
+      // The same array as both operands (x·xᵀ): B is the resident copy too.
+      if (keep === 1 && b === a && bStamp === aStamp && bOffset === aOffset && k * n === m * k) bAt = 0;
+    }
+    if (aAt < 0) {
+      aAt = at.a;
+      view.set(a.subarray(aOffset, aOffset + m * k), at.a / size);
+    }
+    if (bAt < 0) {
+      bAt = at.b;
+      view.set(b.subarray(bOffset, bOffset + k * n), at.b / size);
+    }
     // Byte strides of op(A)[i][p] along i and p, and of op(B)[p][j] along j and p.
     const aRow = (transA ? 1 : k) * size;
     const aCol = (transA ? m : 1) * size;
     const bCol = (transB ? k : 1) * size;
     const bRow = (transB ? 1 : n) * size;
-    if (parts === 1) e.gemm(at.a, at.b, at.c, at.packed, at.packed + at.bPackedOffset, m, k, n, aRow, aCol, bCol, bRow, at.ldc, 0);
-    else this.split(e, at, parts, m, k, n, aRow, aCol, bCol, bRow);
+    if (parts === 1) e.gemm(aAt, bAt, at.c, at.packed, at.packed + at.bPackedOffset, m, k, n, aRow, aCol, bCol, bRow, at.ldc, 0);
+    else this.split(e, at, aAt, bAt, parts, m, k, n, aRow, aCol, bCol, bRow);
     if (at.ldc !== n * size) e.compact(at.c, m, n, at.ldc);
     out.set(view.subarray(at.c / size, at.c / size + m * n), outOffset);
+    // Written without a new stamp: a resident copy of out is stale now.
+    if (out === this.local.resident) this.local.resident = null;
+    if (this.shared !== null && out === this.shared.resident) this.shared.resident = null;
     this.lastParts = parts;
     return true;
   }
@@ -521,7 +566,8 @@ export class WasmGemm {
    */
   inPlace(precision: Precision, m: number, k: number, n: number, transA: boolean, transB: boolean): InPlaceProduct | null {
     const e = this.local.entries[precision];
-    const at = layout(e, m, k, n, 1);
+    // After the resident operand, which stays valid.
+    const at = layout(e, m, k, n, 1, this.local.capacity);
     if (!this.local.reserve(at.end)) return null;
     return new InPlaceProduct(e, at, precision === 'float64' ? this.local.f64 : this.local.f32, m, k, n, transA, transB);
   }
@@ -536,7 +582,9 @@ export class WasmGemm {
     if (this.threadCount === 1 || !this.startTeam() || this.team!.ready() < 1) return null;
     const space = this.shared!;
     const e = space.entries[precision];
-    const at = layout(e, m, k, n, 1);
+    // Its regions start at 0, over the resident operand's copy.
+    space.resident = null;
+    const at = layout(e, m, k, n, 1, 0);
     const [aBytes, bBytes, cBytes] = [at.b - at.a, at.c - at.b, at.packed - at.c];
     const packed = 2 * (aBytes + bBytes + cBytes);
     if (!space.reserve(packed + at.packedStride)) return null;
@@ -593,7 +641,7 @@ export class WasmGemm {
    * its rows of A and all of B) or columns (its columns of B, all of A). Every C[i][j] is still
    * summed by one thread in ascending p, so results are bit-identical to one thread's.
    */
-  private split(e: Entry, at: Layout, parts: number, m: number, k: number, n: number, aRow: number, aCol: number, bCol: number, bRow: number): void {
+  private split(e: Entry, at: Layout, aAt: number, bAt: number, parts: number, m: number, k: number, n: number, aRow: number, aCol: number, bCol: number, bRow: number): void {
     const byRows = m >= n;
     const step = byRows ? e.mr : e.nr;
     const length = byRows ? m : n;
@@ -603,8 +651,8 @@ export class WasmGemm {
       const start = t * chunk;
       const count = Math.min(chunk, length - start);
       const args = (this.args[t] ??= new Array<number>(14));
-      args[0] = byRows ? at.a + start * aRow : at.a;
-      args[1] = byRows ? at.b : at.b + start * bCol;
+      args[0] = byRows ? aAt + start * aRow : aAt;
+      args[1] = byRows ? bAt : bAt + start * bCol;
       args[2] = at.c + (byRows ? start * at.ldc : start * e.lane.size);
       args[3] = at.packed + t * at.packedStride;
       args[4] = args[3] + at.bPackedOffset;
@@ -630,6 +678,16 @@ export class WasmGemm {
   private clock(): number {
     return performance.now();
   }
+}
+
+/**
+ * The byte address in `space` of elements [offset, offset + length) of `array` when the resident
+ * copy holds them and was taken at the same stamp, else −1. A stamp of −1 never matches.
+ */
+function resident(space: Space, array: FloatArray, offset: number, length: number, stamp: number, size: number): number {
+  if (stamp < 0 || space.resident !== array || space.residentStamp !== stamp) return -1;
+  if (offset < space.residentOffset || offset + length > space.residentOffset + space.residentLength) return -1;
+  return (offset - space.residentOffset) * size;
 }
 
 /**
@@ -836,14 +894,18 @@ export function startGemmThreads(): Promise<boolean> {
  * JavaScript kernel). float64 results are bit-identical to the i-p-j JavaScript loop. out may share
  * its array with a or b: both are copied into wasm memory before anything is written. That memory
  * grows to fit the largest product so far and is kept (wasm memory cannot shrink).
+ * `aStamp`/`bStamp` (default −1: none) let a large operand stay in wasm memory for later products:
+ * a non-negative stamp promises that the array's elements have not changed while the array and its
+ * stamp are the same (the tape's version counter of storage no user holds; see ops/matmul.ts), so a
+ * later call with the same array, span and stamp reads the copy already there instead of copying again.
  * @example
  *   const c = new Float64Array(m * n);
  *   if (!gemmWasm(a, 0, b, 0, c, 0, m, k, n, false, false)) jsMatmul(a, b, c, m, k, n);
  */
 export function gemmWasm(
   a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, out: FloatArray, outOffset: number,
-  m: number, k: number, n: number, transA: boolean, transB: boolean,
+  m: number, k: number, n: number, transA: boolean, transB: boolean, aStamp = -1, bStamp = -1,
 ): boolean {
   if (engine === null) return false;
-  return engine.gemm(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
+  return engine.gemm(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB, aStamp, bStamp);
 }
