@@ -195,6 +195,12 @@ function inPlace(dtype: DType, m: number, k: number, n: number, tA: boolean, tB:
   return dtype === 'float64' || dtype === 'float32' ? gemmInPlace(dtype, m, k, n, tA, tB) : null;
 }
 
+/** Per group: L output positions per plane, cg input channels, fg filters, K = cg·kh·kw rows of columns. */
+function sizes(g: ConvGeom): { L: number; cg: number; fg: number; K: number } {
+  const cg = g.C / g.groups;
+  return { L: g.oh * g.ow, cg, fg: g.F / g.groups, K: cg * g.kh * g.kw };
+}
+
 /**
  * The convolution (a cross-correlation, as PyTorch): y (N, F, oh, ow) from x (N, C, H, W) and
  * w (F, C/groups, kh, kw). Per group and sample one product W_g (F/g, K) · cols (K, L), K = C/g·kh·kw,
@@ -204,11 +210,8 @@ function inPlace(dtype: DType, m: number, k: number, n: number, tA: boolean, tB:
  * y element is still one sum over K in ascending order, so the bits are those of the batched product.
  */
 export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType, bias: TypedArray | null = null): TypedArray {
-  const { N, C, H, W, F, groups, kh, kw, oh, ow } = g;
-  const L = oh * ow;
-  const cg = C / groups;
-  const fg = F / groups;
-  const K = cg * kh * kw;
+  const { N, C, H, W, F, groups } = g;
+  const { L, cg, fg, K } = sizes(g);
   const y = allocate(dtype, N * F * L);
   if (y.length === 0) return y;
   const q = pipelined(dtype, fg, K, L, false, false, N);
@@ -243,11 +246,8 @@ export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DT
 }
 
 function convForwardBatched(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType, y: TypedArray): TypedArray {
-  const { N, C, F, groups, kh, kw, oh, ow } = g;
-  const L = oh * ow;
-  const cg = C / groups;
-  const fg = F / groups;
-  const K = cg * kh * kw;
+  const { N, C, F, groups } = g;
+  const { L, cg, fg, K } = sizes(g);
   const cols = allocate(dtype, K * N * L);
   const direct = N === 1 && groups === 1;
   const res = direct ? y : allocate(dtype, fg * N * L);
@@ -264,11 +264,8 @@ function convForwardBatched(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DT
  * output gradient's channels of the group (F/g, L), read in place from its (N, F, L) layout.
  */
 export function convInputKernel(gy: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType): TypedArray {
-  const { N, C, H, W, F, groups, kh, kw, oh, ow } = g;
-  const L = oh * ow;
-  const cg = C / groups;
-  const fg = F / groups;
-  const K = cg * kh * kw;
+  const { N, C, H, W, F, groups } = g;
+  const { L, cg, fg, K } = sizes(g);
   const x = allocate(dtype, N * C * H * W);
   if (x.length === 0 || L === 0) return x;
   const q = pipelined(dtype, K, fg, L, true, false, N);
@@ -296,11 +293,8 @@ export function convInputKernel(gy: TypedArray, w: TypedArray, g: ConvGeom, dtyp
 }
 
 function convInputBatched(gy: TypedArray, w: TypedArray, g: ConvGeom, dtype: DType, x: TypedArray): TypedArray {
-  const { N, C, F, groups, kh, kw, oh, ow } = g;
-  const L = oh * ow;
-  const cg = C / groups;
-  const fg = F / groups;
-  const K = cg * kh * kw;
+  const { N, C, F, groups } = g;
+  const { L, cg, fg, K } = sizes(g);
   const gm = allocate(dtype, fg * N * L);
   const cols = allocate(dtype, K * N * L);
   for (let gi = 0; gi < groups; gi++) {
@@ -317,11 +311,8 @@ function convInputBatched(gy: TypedArray, w: TypedArray, g: ConvGeom, dtype: DTy
  * product over the batch does).
  */
 export function convWeightKernel(x: TypedArray, gy: TypedArray, g: ConvGeom, dtype: DType): TypedArray {
-  const { N, C, H, W, F, groups, kh, kw, oh, ow } = g;
-  const L = oh * ow;
-  const cg = C / groups;
-  const fg = F / groups;
-  const K = cg * kh * kw;
+  const { N, C, H, W, F, groups } = g;
+  const { L, cg, fg, K } = sizes(g);
   const w = allocate(dtype, F * K);
   if (w.length === 0 || N * L === 0) return w;
   const q = pipelined(dtype, fg, L, K, false, true, N);
@@ -352,11 +343,8 @@ export function convWeightKernel(x: TypedArray, gy: TypedArray, g: ConvGeom, dty
 }
 
 function convWeightBatched(x: TypedArray, gy: TypedArray, g: ConvGeom, dtype: DType, w: TypedArray): TypedArray {
-  const { N, C, F, groups, kh, kw, oh, ow } = g;
-  const L = oh * ow;
-  const cg = C / groups;
-  const fg = F / groups;
-  const K = cg * kh * kw;
+  const { N, C, F, groups } = g;
+  const { L, cg, fg, K } = sizes(g);
   const gm = allocate(dtype, fg * N * L);
   const cols = allocate(dtype, K * N * L);
   for (let gi = 0; gi < groups; gi++) {
