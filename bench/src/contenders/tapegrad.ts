@@ -55,42 +55,24 @@ export function tapegradContender(dtype: FloatDType): JsContender {
     return { params: [W1, b1, W2, b2], b1, b2, nextBatch, plainBatch, freshBatch, loss };
   }
 
+  /** One training step of the course's network, its batch taken by `batch`: forward, backward, SGD. */
+  function trainingStep(net: ReturnType<typeof mnistNet>, batch: 'nextBatch' | 'plainBatch' | 'freshBatch', learningRate: number): () => number {
+    return () => {
+      const { x, t } = net[batch]();
+      const loss = net.loss(x, t);
+      loss.backward();
+      sgd(net.params, learningRate);
+      return loss.item();
+    };
+  }
+
   return {
     impl: `tapegrad ${dtype}`,
     deepChainCheck: true,
 
-    mnistStep(p) {
-      const net = mnistNet(p);
-      return () => {
-        const { x, t } = net.nextBatch();
-        const loss = net.loss(x, t);
-        loss.backward();
-        sgd(net.params, p.learningRate);
-        return loss.item();
-      };
-    },
-
-    mnistPlainStep(p) {
-      const net = mnistNet(p);
-      return () => {
-        const { x, t } = net.plainBatch();
-        const loss = net.loss(x, t);
-        loss.backward();
-        sgd(net.params, p.learningRate);
-        return loss.item();
-      };
-    },
-
-    mnistFreshStep(p) {
-      const net = mnistNet(p);
-      return () => {
-        const { x, t } = net.freshBatch();
-        const loss = net.loss(x, t);
-        loss.backward();
-        sgd(net.params, p.learningRate);
-        return loss.item();
-      };
-    },
+    mnistStep: (p) => trainingStep(mnistNet(p), 'nextBatch', p.learningRate),
+    mnistPlainStep: (p) => trainingStep(mnistNet(p), 'plainBatch', p.learningRate),
+    mnistFreshStep: (p) => trainingStep(mnistNet(p), 'freshBatch', p.learningRate),
 
     matmul(n) {
       const a = constant(Float64Array.from({ length: n * n }, Math.random), [n, n]);
