@@ -1,7 +1,8 @@
 /**
  * The tape. Each op that sees an input requiring grad attaches a `Node` to its
- * output: the op's name, its inputs, and its gradient rule (a closure over what
- * the rule saved). `backward` walks those nodes in reverse topological order.
+ * output: the op's name, its inputs, what its rule saved, and the gradient rule
+ * (called with the incoming gradient, the inputs and the output). `backward` walks
+ * those nodes in reverse topological order.
  */
 import { AnomalyError, AutogradError, ArgumentError, ShapeError } from './errors.js';
 import { sameShape } from './shapes.js';
