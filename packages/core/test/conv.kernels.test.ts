@@ -5,9 +5,9 @@
  * one product.
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
-import { batchedKernels, convForward, convInputKernel, convWeightKernel, resetPipelineBackoff, type ConvGeom } from '../src/kernels/conv.js';
-import { gemmInPlace, gemmPipeline, gemmWasm, getNumThreads, setNumThreads, startGemmThreads } from '../src/kernels/wasm/gemm.js';
+import { describe, expect, it } from 'vitest';
+import { batchedKernels, convForward, convInputKernel, convWeightKernel, type ConvGeom } from '../src/kernels/conv.js';
+import { gemmInPlace, gemmWasm } from '../src/kernels/wasm/gemm.js';
 
 const geomArb: fc.Arbitrary<ConvGeom> = fc.record({
   N: fc.integer({ min: 1, max: 3 }), cg: fc.integer({ min: 1, max: 3 }), fg: fc.integer({ min: 1, max: 5 }),
@@ -68,43 +68,5 @@ describe('per-sample convolution kernels', () => {
     const got = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) got[i * n + j] = p.view[p.c + i * p.ldc + j]!;
     expect(sameBits(got, ref)).toBe(true);
-  });
-
-  describe('with a worker thread (products pipelined with the next sample\'s im2col)', () => {
-    const before = getNumThreads();
-    afterAll(() => setNumThreads(before));
-    const largeArb = fc.record({
-      N: fc.integer({ min: 3, max: 4 }), groups: fc.integer({ min: 1, max: 2 }), H: fc.integer({ min: 10, max: 14 }),
-      pad: fc.integer({ min: 0, max: 2 }), seed: fc.integer(),
-    });
-    it('give the batched kernels\' float64 bits and the float32 kernel\'s results', async () => {
-      setNumThreads(2);
-      expect(await startGemmThreads()).toBe(true);
-      expect(gemmPipeline('float64', 16, 72, 100, false, false)).not.toBeNull();
-      fc.assert(fc.property(largeArb, ({ N, groups, H, pad, seed }) => {
-        // Products of 16·72·(8² to 16²) multiply-adds: above the pipeline's threshold.
-        const [cg, fg, k, stride] = [8, 16, 3, 1];
-        const o = Math.floor((H + 2 * pad - k) / stride) + 1;
-        const g: ConvGeom = { N, C: cg * groups, H, W: H, F: fg * groups, groups, kh: k, kw: k, sh: stride, sw: stride, ph: pad, pw: pad, dh: 1, dw: 1, oh: o, ow: o };
-        const x = values(N * g.C * H * H, seed);
-        const w = values(g.F * cg * k * k, seed + 1);
-        const gy = values(N * g.F * o * o, seed + 2);
-        const b = values(g.F, seed + 3);
-        const ref = batchedKernels.forward(x, w, g, 'float64');
-        // Each call tries the pipeline, even after one found the worker slow (a busy machine).
-        resetPipelineBackoff();
-        expect(sameBits(convForward(x, w, g, 'float64', b), ref.map((v, i) => v + b[Math.floor(i / (o * o)) % g.F]!))).toBe(true);
-        resetPipelineBackoff();
-        expect(sameBits(convInputKernel(gy, w, g, 'float64'), batchedKernels.input(gy, w, g, 'float64'))).toBe(true);
-        resetPipelineBackoff();
-        expect(sameBits(convWeightKernel(x, gy, g, 'float64'), batchedKernels.weight(x, gy, g, 'float64'))).toBe(true);
-        // float32: the same wasm kernel on one thread or the other, so the same results.
-        const [x32, w32, gy32] = [Float32Array.from(x), Float32Array.from(w), Float32Array.from(gy)];
-        resetPipelineBackoff();
-        expect(sameBits(convForward(x32, w32, g, 'float32'), batchedKernels.forward(x32, w32, g, 'float32'))).toBe(true);
-        resetPipelineBackoff();
-        expect(sameBits(convWeightKernel(x32, gy32, g, 'float32'), batchedKernels.weight(x32, gy32, g, 'float32'))).toBe(true);
-      }), { numRuns: 12 });
-    });
   });
 });

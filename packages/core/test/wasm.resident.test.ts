@@ -57,25 +57,6 @@ describe('gemm (wasm SIMD): the resident operand', () => {
     expect(out).toEqual(expected(a, b, M, K, N));
   });
 
-  it('is dropped when a pipelined product takes the shared memory', async () => {
-    const e = createGemm(undefined, { threads: 2, adaptive: false })!;
-    expect(await e.startThreads()).toBe(true);
-    // 128×160·160×128: split between the threads, so a (160 KB) is resident in the shared memory.
-    const [m, k, n] = [128, 160, 128];
-    const a = seq(m * k, (i) => Math.sin(i));
-    const b = seq(k * n, (i) => Math.cos(i));
-    const out = new Float64Array(m * n);
-    e.gemm(a, 0, b, 0, out, 0, m, k, n, false, false, 5, -1);
-    expect(e.lastParts).toBe(2);
-    const p = e.pipeline('float64', m, k, n, false, false)!;
-    p.view.fill(7, p.a[0], p.a[0] + m * k);
-    p.view.fill(-1, p.b[0], p.b[0] + k * n);
-    p.runHere(0, 0, 0, false);
-    e.gemm(a, 0, b, 0, out, 0, m, k, n, false, false, 5, -1);
-    expect(e.lastParts).toBe(2);
-    expect(out).toEqual(expected(a, b, m, k, n));
-  });
-
   it('is dropped when a product writes its output into the resident array', () => {
     const e = createGemm()!;
     const a = seq(M * K, (i) => (i % 7) - 3);

@@ -5,7 +5,7 @@
  */
 import { allocate, type DType, type TypedArray } from '../tape/dtype.js';
 import { gemm } from './loops.js';
-import { gemmInPlace, gemmPipeline, type InPlaceProduct, type PipelinedProduct } from './wasm/gemm.js';
+import { gemmInPlace, type InPlaceProduct } from './wasm/gemm.js';
 
 /**
  * Where a convolution's windows sit: input (N, C, H, W), output (N, F, oh, ow), kernel kh×kw
@@ -134,62 +134,6 @@ function copyRowsBias(src: TypedArray, so: number, sp: number, dst: TypedArray, 
   }
 }
 
-/**
- * Products of at least this many multiply-adds run on a worker thread while the caller builds the
- * next sample's operands. NOTE: below it the hand-off (microseconds) costs more than the overlap saves.
- */
-const PIPELINE_MIN_MACS = 50_000;
-
-/** Kernel calls left to run on one thread since a pipelined one was slower than one thread would have been. */
-let pipelineBackoff = 0;
-/** NOTE: on a shared machine the worker's core may be taken for long stretches; then 32 calls run alone before the next try. */
-const PIPELINE_BACKOFF = 32;
-
-/** @internal For tests: the next calls try the pipeline again. */
-export function resetPipelineBackoff(): void {
-  pipelineBackoff = 0;
-}
-
-/** Two-slot per-sample products on a worker, or null (one thread, no worker ready yet, small products, one sample, backing off). */
-function pipelined(dtype: DType, m: number, k: number, n: number, tA: boolean, tB: boolean, samples: number): PipelinedProduct | null {
-  if (samples < 3 || m * k * n < PIPELINE_MIN_MACS || (dtype !== 'float64' && dtype !== 'float32')) return null;
-  if (pipelineBackoff > 0) {
-    pipelineBackoff--;
-    return null;
-  }
-  return gemmPipeline(dtype, m, k, n, tA, tB);
-}
-
-/**
- * Runs the products of samples 0..N−1 of one group: `prepare(n)` writes sample n's operands into
- * slot n & 1 (A's too when `perSampleA`, else A is in slot 0), the product writes C slot n & 1 — or,
- * with `perSampleA`, accumulates into C slot 0 in sample order — and `finish(n)` reads it. Sample n
- * runs on the worker while this thread prepares n + 1 and finishes n − 1. Sample 0 runs here, timed:
- * if the whole loop took longer than this thread alone would have (the worker's core busy
- * elsewhere), the next calls back off to one thread.
- */
-function drive(q: PipelinedProduct, N: number, perSampleA: boolean, prepare: (n: number) => void, finish: ((n: number) => void) | null): void {
-  prepare(0);
-  const t0 = performance.now();
-  q.runHere(0, 0, 0, false);
-  const t1 = performance.now();
-  prepare(1);
-  let waited = 0;
-  for (let n = 1; n < N; n++) {
-    const s = n & 1;
-    q.post(perSampleA ? s : 0, s, perSampleA ? 0 : s, perSampleA);
-    if (n + 1 < N) prepare(n + 1);
-    if (finish !== null) finish(n - 1);
-    const w0 = performance.now();
-    q.join();
-    waited += performance.now() - w0;
-  }
-  if (finish !== null) finish(N - 1);
-  const total = performance.now() - t1;
-  // One thread would have spent its own work (total − waited) plus N − 1 products of sample 0's time.
-  if (total > total - waited + (N - 1) * (t1 - t0)) pipelineBackoff = PIPELINE_BACKOFF;
-}
-
 /** The per-sample product in wasm memory, or null (no wasm kernel, int dtypes): then the batched path runs. */
 function inPlace(dtype: DType, m: number, k: number, n: number, tA: boolean, tB: boolean): InPlaceProduct | null {
   return dtype === 'float64' || dtype === 'float32' ? gemmInPlace(dtype, m, k, n, tA, tB) : null;
@@ -214,18 +158,6 @@ export function convForward(x: TypedArray, w: TypedArray, g: ConvGeom, dtype: DT
   const { L, cg, fg, K } = sizes(g);
   const y = allocate(dtype, N * F * L);
   if (y.length === 0) return y;
-  const q = pipelined(dtype, fg, K, L, false, false, N);
-  if (q !== null) {
-    const { view, ldc } = q;
-    for (let gi = 0; gi < groups; gi++) {
-      copy(w, gi * fg * K, view, q.a[0]!, fg * K);
-      drive(q, N, false, (n) => im2colSample(x, n * C * H * W, g, gi * cg, cg, view, q.b[n & 1]!, L), (n) => {
-        if (bias === null) copyRows(view, q.c[n & 1]!, ldc, y, (n * F + gi * fg) * L, L, fg, L);
-        else copyRowsBias(view, q.c[n & 1]!, ldc, y, (n * F + gi * fg) * L, L, fg, L, bias, gi * fg);
-      });
-    }
-    return y;
-  }
   const p = inPlace(dtype, fg, K, L, false, false);
   if (p === null) {
     convForwardBatched(x, w, g, dtype, y);
@@ -268,16 +200,6 @@ export function convInputKernel(gy: TypedArray, w: TypedArray, g: ConvGeom, dtyp
   const { L, cg, fg, K } = sizes(g);
   const x = allocate(dtype, N * C * H * W);
   if (x.length === 0 || L === 0) return x;
-  const q = pipelined(dtype, K, fg, L, true, false, N);
-  if (q !== null) {
-    const { view, ldc } = q;
-    for (let gi = 0; gi < groups; gi++) {
-      copy(w, gi * fg * K, view, q.a[0]!, fg * K);
-      drive(q, N, false, (n) => copy(gy, (n * F + gi * fg) * L, view, q.b[n & 1]!, fg * L),
-        (n) => col2imSample(view, q.c[n & 1]!, ldc, g, gi * cg, cg, x, n * C * H * W));
-    }
-    return x;
-  }
   const p = inPlace(dtype, K, fg, L, true, false);
   if (p === null) return convInputBatched(gy, w, g, dtype, x);
   const { view, ldc } = p;
@@ -315,19 +237,6 @@ export function convWeightKernel(x: TypedArray, gy: TypedArray, g: ConvGeom, dty
   const { L, cg, fg, K } = sizes(g);
   const w = allocate(dtype, F * K);
   if (w.length === 0 || N * L === 0) return w;
-  const q = pipelined(dtype, fg, L, K, false, true, N);
-  if (q !== null) {
-    // The products accumulate into one C in sample order; the next sample's operands go to the other slot meanwhile.
-    const { view, ldc } = q;
-    for (let gi = 0; gi < groups; gi++) {
-      drive(q, N, true, (n) => {
-        copy(gy, (n * F + gi * fg) * L, view, q.a[n & 1]!, fg * L);
-        im2colSample(x, n * C * H * W, g, gi * cg, cg, view, q.b[n & 1]!, L);
-      }, null);
-      copyRows(view, q.c[0]!, ldc, w, gi * fg * K, K, fg, K);
-    }
-    return w;
-  }
   const p = inPlace(dtype, fg, L, K, false, true);
   if (p === null) return convWeightBatched(x, gy, g, dtype, w);
   const { view, ldc } = p;

@@ -573,26 +573,6 @@ export class WasmGemm {
   }
 
   /**
-   * Two sets of operand regions on the shared memory, for a loop of products of one shape whose
-   * products run on a worker while the caller prepares the next operands and reads the last result
-   * (see PipelinedProduct). Null unless a worker is ready (they start on the first call, in the
-   * background) or where the memory cannot grow.
-   */
-  pipeline(precision: Precision, m: number, k: number, n: number, transA: boolean, transB: boolean): PipelinedProduct | null {
-    if (this.threadCount === 1 || !this.startTeam() || this.team!.ready() < 1) return null;
-    const space = this.shared!;
-    const e = space.entries[precision];
-    // Its regions start at 0, over the resident operand's copy.
-    space.resident = null;
-    const at = layout(e, m, k, n, 1, 0);
-    const [aBytes, bBytes, cBytes] = [at.b - at.a, at.c - at.b, at.packed - at.c];
-    const packed = 2 * (aBytes + bBytes + cBytes);
-    if (!space.reserve(packed + at.packedStride)) return null;
-    const regions = [0, aBytes, 2 * aBytes, 2 * aBytes + bBytes, 2 * (aBytes + bBytes), 2 * (aBytes + bBytes) + cBytes];
-    return new PipelinedProduct(e, this.team!, precision === 'float64' ? space.f64 : space.f32, regions, packed, at, m, k, n, transA, transB);
-  }
-
-  /**
    * Starts the workers now rather than on the first large product; resolves once `threads − 1`
    * are ready (false if they are not within `timeoutMs`, e.g. where workers cannot start).
    */
@@ -721,52 +701,6 @@ export class InPlaceProduct {
   }
 }
 
-/**
- * Regions A₀, A₁, B₀, B₁, C₀, C₁ (element offsets into `view`, a view of the shared memory) and a
- * worker that runs C_c = op(A_a)·op(B_b) (+ C_c with `accumulate`): `post` starts one product, `join`
- * waits for it. Each product runs whole on the worker, so its bits are those of one thread's.
- */
-export class PipelinedProduct {
-  readonly a: [number, number];
-  readonly b: [number, number];
-  readonly c: [number, number];
-  readonly ldc: number;
-  private readonly args: number[];
-
-  constructor(
-    private readonly e: Entry, private readonly team: Team, readonly view: FloatArray, private readonly regions: number[],
-    packed: number, at: Layout, m: number, k: number, n: number, transA: boolean, transB: boolean,
-  ) {
-    const size = e.lane.size;
-    this.a = [regions[0]! / size, regions[1]! / size];
-    this.b = [regions[2]! / size, regions[3]! / size];
-    this.c = [regions[4]! / size, regions[5]! / size];
-    this.ldc = at.ldc / size;
-    this.args = [0, 0, 0, packed, packed + at.bPackedOffset, m, k, n,
-      (transA ? 1 : k) * size, (transA ? m : 1) * size, (transB ? k : 1) * size, (transB ? 1 : n) * size, at.ldc, 0];
-  }
-
-  post(a: number, b: number, c: number, accumulate: boolean): void {
-    const { args, regions } = this;
-    args[0] = regions[a]!;
-    args[1] = regions[2 + b]!;
-    args[2] = regions[4 + c]!;
-    args[13] = accumulate ? 1 : 0;
-    this.team.post(0, this.e.teamFn, args);
-  }
-
-  join(): void {
-    if (!this.team.join()) throw new RangeError('gemmWasm: a worker thread trapped');
-  }
-
-  /** The product `post` would start, run on this thread. */
-  runHere(a: number, b: number, c: number, accumulate: boolean): void {
-    const { args, regions } = this;
-    this.e.gemm(regions[a]!, regions[2 + b]!, regions[4 + c]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!,
-      args[8]!, args[9]!, args[10]!, args[11]!, args[12]!, accumulate ? 1 : 0);
-  }
-}
-
 function checkOperands(
   a: FloatArray, aOffset: number, b: FloatArray, bOffset: number, out: FloatArray, outOffset: number,
   m: number, k: number, n: number, transA: boolean, transB: boolean,
@@ -872,18 +806,6 @@ export function gemmInPlace(
   dtype: 'float64' | 'float32', m: number, k: number, n: number, transA: boolean, transB: boolean,
 ): InPlaceProduct | null {
   return engine === null ? null : engine.inPlace(dtype, m, k, n, transA, transB);
-}
-
-/** @internal See WasmGemm.pipeline. */
-export function gemmPipeline(
-  dtype: 'float64' | 'float32', m: number, k: number, n: number, transA: boolean, transB: boolean,
-): PipelinedProduct | null {
-  return engine === null ? null : engine.pipeline(dtype, m, k, n, transA, transB);
-}
-
-/** @internal Starts the default engine's workers (tests: the pipelined kernels need a ready worker). */
-export function startGemmThreads(): Promise<boolean> {
-  return engine === null ? Promise.resolve(false) : engine.startThreads();
 }
 
 /**
