@@ -191,6 +191,7 @@ function standingNotes(info: Record<string, ChildReport['info']>, quick: boolean
     `tfjs wasm: ${wasm === undefined ? 'did not run' : `${wasm.threads} thread(s), SIMD ${wasm.simd}`} — tfjs turns wasm threads off in Node (its pthread workers are Blob URLs, which Node's Worker rejects), so tfjs wasm on 2 threads is not available here.`,
     `(e) times the numerical gradient over ${quick ? 'b2 (10 parameters, 20 forward passes)' : 'b1 (40 parameters, 80 forward passes)'} and extrapolates to all 31,810 parameters (63,620 forward passes).`,
     `The ${DEEP_CHAIN.toLocaleString('en-US')}-op chain runs once (round 1), tapegrad only.`,
+    '(f) has no tfjs wasm row: tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel, so a convolution cannot be trained there.',
     ...(quick ? ['--quick: fewer and shorter samples, and no matmul n = 1024 (the full run has it).'] : []),
   ];
 }
