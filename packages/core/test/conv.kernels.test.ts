@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchedKernels, convForward, convInputKernel, convWeightKernel, type ConvGeom } from '../src/kernels/conv.js';
 import { gemmInPlace, gemmWasm } from '../src/kernels/wasm/gemm.js';
+import { conv1d, conv2d, tensor, zeros } from '../src/index.js';
 
 const geomArb: fc.Arbitrary<ConvGeom> = fc.record({
   N: fc.integer({ min: 1, max: 3 }), cg: fc.integer({ min: 1, max: 3 }), fg: fc.integer({ min: 1, max: 5 }),
@@ -68,5 +69,16 @@ describe('per-sample convolution kernels', () => {
     const got = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) got[i * n + j] = p.view[p.c + i * p.ldc + j]!;
     expect(sameBits(got, ref)).toBe(true);
+  });
+
+  it('zero input channels: every sum is empty, so the output is the bias (a product with k = 0 never reaches the wasm kernel)', () => {
+    expect(conv1d(zeros([1, 0, 1]), zeros([1, 0, 1])).toArray()).toEqual([[[0]]]);
+    const y = conv2d(zeros([2, 0, 3, 3]), zeros([2, 0, 2, 2]), tensor([1, -2]));
+    expect(y.shape).toEqual([2, 2, 2, 2]);
+    expect(Array.from(y.data)).toEqual(Array.from({ length: 16 }, (_, i) => (Math.floor(i / 4) % 2 === 0 ? 1 : -2)));
+    const x = zeros([2, 0, 3, 3]).requiresGrad_();
+    const w = zeros([2, 0, 2, 2]).requiresGrad_();
+    conv2d(x, w).sum().backward();
+    expect([x.grad!.shape, w.grad!.shape]).toEqual([[2, 0, 3, 3], [2, 0, 2, 2]]);
   });
 });

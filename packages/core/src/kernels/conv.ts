@@ -134,8 +134,12 @@ function copyRowsBias(src: TypedArray, so: number, sp: number, dst: TypedArray, 
   }
 }
 
-/** The per-sample product in wasm memory, or null (no wasm kernel, int dtypes): then the batched path runs. */
+/**
+ * The per-sample product in wasm memory, or null (no wasm kernel, int dtypes, an empty product such as
+ * zero input channels, whose sums are empty): then the batched path runs.
+ */
 function inPlace(dtype: DType, m: number, k: number, n: number, tA: boolean, tB: boolean): InPlaceProduct | null {
+  if (m === 0 || k === 0 || n === 0) return null;
   return dtype === 'float64' || dtype === 'float32' ? gemmInPlace(dtype, m, k, n, tA, tB) : null;
 }
 
