@@ -13,7 +13,7 @@ import { Tensor, type Generator } from '@tapegrad/core';
 import { Linear, Module, ReLU, Sequential, Sigmoid, course, type InitScheme, type Layer } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { integerFlag, runIfMain, type CliSpec } from './lib/cli.js';
-import { finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
+import { day2Result, finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
 
 export const SECTIONS = [
   { key: 'sigmoid_gauss', title: 'sigmoid - gauss', activation: 'sigmoid', init: 'randn' },
@@ -65,7 +65,7 @@ export async function main(options: Day2Options = {}): Promise<Day2Result> {
     await finishRun(su, '2_2', run, `784-40-20-10 ${s.activation}, init ${s.init}, SGD lr 0.1, batch 100`);
     runs.push(run);
   }
-  return { runs, trainSize: train.images.shape[0]!, testSize: test.images.shape[0]!, seconds: (performance.now() - start) / 1000 };
+  return day2Result(runs, train, test, start);
 }
 
 const CLI: CliSpec = {

@@ -13,7 +13,7 @@ import type { Generator } from '@tapegrad/core';
 import { Linear, Sequential, Sigmoid, course, type Layer } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { integerFlag, runIfMain, type CliSpec } from './lib/cli.js';
-import { finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
+import { day2Result, finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
 
 /** MultiLayerNet(784, [40, 20], 10, 'sigmoid', 'Xavier', use_batchnorm): its layers and the tensors the course's loop updates. */
 function network(g: Generator, batchNorm: boolean, slips: boolean): { net: Sequential; trained: ReturnType<Sequential['parameters']> } {
@@ -57,7 +57,7 @@ export async function main(options: Day2Options = {}): Promise<Day2Result> {
     await finishRun(su, '2_3', run, `784-40-20-10 sigmoid, Xavier, ${batchNorm ? "the course's batch norm" : 'no batch norm'}, SGD lr 0.01`);
     runs.push(run);
   }
-  return { runs, trainSize: train.images.shape[0]!, testSize: test.images.shape[0]!, seconds: (performance.now() - start) / 1000 };
+  return day2Result(runs, train, test, start);
 }
 
 const CLI: CliSpec = {

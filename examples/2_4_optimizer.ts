@@ -10,7 +10,7 @@ import type { Generator, TypedArray } from '@tapegrad/core';
 import { Linear, Sequential, Sigmoid } from '@tapegrad/nn';
 import { Adam, Momentum, Optimizer, RMSProp, SGD, type ParamsOrGroups as Params, type ParamState } from '@tapegrad/optim';
 import { integerFlag, runIfMain, type CliSpec } from './lib/cli.js';
-import { finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
+import { day2Result, finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
 
 /**
  * The answer file's AdaGrad: `h = 1e-4` on the first step, then `h += g²`; `p −= lr·g/√h`.
@@ -65,7 +65,7 @@ export async function main(options: Day2Options = {}): Promise<Day2Result> {
     await finishRun(su, '2_4', run, `784-40-20-10 sigmoid, 0.01·randn, ${s.title}`);
     runs.push(run);
   }
-  return { runs, trainSize: train.images.shape[0]!, testSize: test.images.shape[0]!, seconds: (performance.now() - start) / 1000 };
+  return day2Result(runs, train, test, start);
 }
 
 const CLI: CliSpec = {

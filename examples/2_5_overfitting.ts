@@ -15,7 +15,7 @@ import type { Generator, Tensor } from '@tapegrad/core';
 import { Linear, ReLU, Sequential, course, type Layer } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { integerFlag, runIfMain, type CliSpec } from './lib/cli.js';
-import { finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
+import { day2Result, finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result, type Run } from './lib/day2.js';
 
 interface Section {
   key: string;
@@ -79,7 +79,7 @@ export async function main(options: Day2Options = {}): Promise<Day2Result> {
     await finishRun(su, '2_5', run, `300 digits, 784-100×6-10 ReLU, He, ${s.title}, SGD lr ${s.lr}`);
     runs.push(run);
   }
-  return { runs, trainSize: train.images.shape[0]!, testSize: test.images.shape[0]!, seconds: (performance.now() - start) / 1000 };
+  return day2Result(runs, train, test, start);
 }
 
 const CLI: CliSpec = {

@@ -9,7 +9,7 @@ import { ArgumentError, noGrad, type FloatDType, type Generator, type Tensor } f
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, course, crossEntropy, type Layer } from '@tapegrad/nn';
 import { Adam } from '@tapegrad/optim';
 import { integerFlag, type ParsedCli } from './cli.js';
-import { asImages, finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result } from './day2.js';
+import { asImages, day2Result, finishRun, heading, loadDigits, setup, trainRun, type Day2Options, type Day2Result } from './day2.js';
 
 export type ConvNetName = 'simple' | 'double' | 'double_after' | 'deep';
 
@@ -94,7 +94,7 @@ export async function runConvNet(spec: ConvNetSpec, options: ConvNetOptions): Pr
   const run = trainRun(p, g, { network: net, optimizer, ...(afterStep === undefined ? {} : { afterStep }) }, train, test,
     { iterations, evalEvery: su.evalEvery, trainAccuracyOn: 'all', chunk: 100 }, spec.key, spec.title);
   await finishRun(su, spec.script, run, `${spec.settings}, Adam lr 0.001, ${train.images.shape[0]}/${test.images.shape[0]} digits${options.float32 === true ? ', float32' : ''}`);
-  return { runs: [run], trainSize: train.images.shape[0]!, testSize: test.images.shape[0]!, seconds: (performance.now() - start) / 1000 };
+  return day2Result([run], train, test, start);
 }
 
 /** The flags the three convnet scripts share. */
