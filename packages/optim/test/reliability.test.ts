@@ -3,24 +3,12 @@
  * and the error is one of ours.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeCheckpoint, encodeCheckpoint, Generator, tensor, TapegradError, ValueError, type Tensor } from '@tapegrad/core';
-import { mseLoss } from '@tapegrad/nn';
-import { Adam, Momentum, SGD, fit, type CheckpointStorage, type FitCheckpoint, type FitOptions, type OptimizerStateDict } from '../src/index.js';
+import { decodeCheckpoint, encodeCheckpoint, tensor, TapegradError, ValueError } from '@tapegrad/core';
+import { Adam, SGD, fit, type CheckpointStorage, type FitCheckpoint, type OptimizerStateDict } from '../src/index.js';
+import { fitRegression } from './support.js';
 
 /** A 2-8-1 regression trained by shuffled batches (so a position has a sample order). */
-function regression(): { options: FitOptions; params: Tensor[] } {
-  const g = new Generator(3);
-  const x = g.rand([40, 2]);
-  const d = x.matmul(tensor([[3], [2]]));
-  const w1 = g.randn([2, 8]).mul(0.5).requiresGrad_();
-  const w2 = g.randn([8, 1]).mul(0.5).requiresGrad_();
-  const model = (xb: Tensor) => xb.matmul(w1).relu().matmul(w2);
-  const options: FitOptions = {
-    model, loss: (y, t) => mseLoss(y, t), optimizer: new Momentum([w1, w2], { lr: 0.05 }), x, d,
-    batchSize: 4, iterations: 25, sampling: 'shuffle', generator: g, progress: 'none',
-  };
-  return { options, params: [w1, w2] };
-}
+const regression = () => fitRegression(25, 'shuffle');
 
 /** A storage holding one checkpoint, handed back through `edit` (as a crafted file would decode). */
 function storageOf(bytes: Uint8Array, edit: (c: any) => void): CheckpointStorage {

@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  decodeCheckpoint, decodeSafetensors, DTypeError, encodeCheckpoint, FormatError, Generator, manualSeed, ShapeError, tensor, ValueError,
+  decodeCheckpoint, decodeSafetensors, DTypeError, encodeCheckpoint, FormatError, manualSeed, ShapeError, tensor, ValueError,
   type Tensor,
 } from '@tapegrad/core';
 import * as files from '@tapegrad/core/node';
-import { Linear, ReLU, Sequential, mseLoss } from '@tapegrad/nn';
-import { Adam, Momentum, fit, type CheckpointStorage, type FitCheckpoint, type FitOptions } from '../src/index.js';
+import { Linear, ReLU, Sequential } from '@tapegrad/nn';
+import { Adam, fit, type CheckpointStorage, type FitCheckpoint, type FitOptions } from '../src/index.js';
 import { runKillable } from '../../core/test/killable.js';
 import { ITERATIONS, train } from './fixtures/resumable.js';
+import { fitRegression } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-resume-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,20 +36,8 @@ function memoryStorage(crashAfterSave = Infinity): CheckpointStorage & { files: 
   return mem;
 }
 
-/** A 2-8-1 regression with a function model (so the optimizer's parameters are what is saved). */
-function regression(): { options: FitOptions; params: Tensor[] } {
-  const g = new Generator(3);
-  const x = g.rand([40, 2]);
-  const d = x.matmul(tensor([[3], [2]]));
-  const w1 = g.randn([2, 8]).mul(0.5).requiresGrad_();
-  const w2 = g.randn([8, 1]).mul(0.5).requiresGrad_();
-  const model = (xb: Tensor) => xb.matmul(w1).relu().matmul(w2);
-  const options: FitOptions = {
-    model, loss: (y, t) => mseLoss(y, t), optimizer: new Momentum([w1, w2], { lr: 0.05 }), x, d,
-    batchSize: 4, iterations: 90, sampling: 'replacement', generator: g, progress: 'none',
-  };
-  return { options, params: [w1, w2] };
-}
+/** 90 iterations drawn with replacement. */
+const regression = () => fitRegression(90, 'replacement');
 
 describe('fit: checkpoints and resume, in one process', () => {
   it('a run that crashes after its 3rd checkpoint and is resumed ends bit for bit as an uninterrupted one (draws with replacement, a function model)', () => {

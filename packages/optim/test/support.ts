@@ -4,8 +4,9 @@
  * runner that records the parameters after each update.
  */
 import { expect } from 'vitest';
-import { tensor, type Tensor } from '@tapegrad/core';
-import type { Optimizer } from '../src/index.js';
+import { Generator, tensor, type Tensor } from '@tapegrad/core';
+import { mseLoss } from '@tapegrad/nn';
+import { Momentum, type FitOptions, type Optimizer } from '../src/index.js';
 
 /** Fresh parameters x = [−7], y = [2] and the loss f = x²/20 + y² (gradient (x/10, 2y)). */
 export function bowl(): { params: Tensor[]; loss: () => Tensor } {
@@ -42,4 +43,22 @@ export function expectClose(actual: number[][], expected: number[][], rtol = 1e-
       expect(Math.abs(a - e), `[${i}][${j}]: ${a} vs ${e}`).toBeLessThanOrEqual(rtol * Math.max(1, Math.abs(e)));
     }),
   );
+}
+
+/**
+ * A 2-8-1 regression for `fit`, with a function model (so the optimizer's parameters are what a
+ * checkpoint saves), Momentum lr 0.05, batches of 4 drawn as `sampling` says.
+ */
+export function fitRegression(iterations: number, sampling: FitOptions['sampling']): { options: FitOptions; params: Tensor[] } {
+  const g = new Generator(3);
+  const x = g.rand([40, 2]);
+  const d = x.matmul(tensor([[3], [2]]));
+  const w1 = g.randn([2, 8]).mul(0.5).requiresGrad_();
+  const w2 = g.randn([8, 1]).mul(0.5).requiresGrad_();
+  const model = (xb: Tensor) => xb.matmul(w1).relu().matmul(w2);
+  const options: FitOptions = {
+    model, loss: (y, t) => mseLoss(y, t), optimizer: new Momentum([w1, w2], { lr: 0.05 }), x, d,
+    batchSize: 4, iterations, sampling, generator: g, progress: 'none',
+  };
+  return { options, params: [w1, w2] };
 }
