@@ -216,4 +216,17 @@ describe('semantics beyond the fixture', () => {
     expect(y.dtype).toBe('float32');
     expect(y.data[9 * 8 + 1]).toBe(27);
   });
+  it('a bias of another dtype promotes the result, as an add does; one of the same dtype keeps it', () => {
+    const x = ones([1, 1, 3, 3], { dtype: 'float32' });
+    const w = ones([2, 1, 2, 2], { dtype: 'float32' });
+    const b = tensor([0.1, 0.2], { requiresGrad: true });
+    const y = conv2d(x, w, b);
+    expect(y.dtype).toBe('float64');
+    expect(Array.from(y.data)).toEqual([4.1, 4.1, 4.1, 4.1, 4.2, 4.2, 4.2, 4.2]);
+    y.sum().backward();
+    expect(Array.from(b.grad!.data)).toEqual([4, 4]);
+    const y32 = conv2d(x, w, tensor([0.1, 0.2], { dtype: 'float32' }));
+    expect(y32.dtype).toBe('float32');
+    expect(Array.from(y32.data)).toEqual(Array.from(conv2d(x, w).add(tensor([0.1, 0.2], { dtype: 'float32' }).reshape([2, 1, 1])).data));
+  });
 });

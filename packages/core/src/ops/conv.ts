@@ -129,10 +129,8 @@ function checkBias(op: string, bias: TensorLike | null | undefined, dtype: DType
 
 /** Adds the bias (F) along axis 1. */
 function withBias(op: string, y: Tensor, bias: TensorLike | null | undefined, F: number): Tensor {
-  if (bias === undefined || bias === null) return y;
-  const b = asTensor(bias, y.dtype);
-  if (b.ndim !== 1 || b.shape[0] !== F) throw new ShapeError(`${op}: bias of shape ${fmt(b.shape)} must have shape [${F}] (one per output channel)`);
-  return y.add(b.reshape([F, ...new Array<number>(y.ndim - 2).fill(1)]));
+  const b = checkBias(op, bias, y.dtype, F);
+  return b === null ? y : y.add(b.reshape([F, ...new Array<number>(y.ndim - 2).fill(1)]));
 }
 
 /** Spatial axes of the shown (user) shapes: `[h, w]` for 2-d, `[l]` for 1-d. */
@@ -202,7 +200,13 @@ export function conv2d(input: TensorLike, weight: TensorLike, bias?: TensorLike 
   const shown: Shown = { op, x: x.shape, w: w.shape, dims: 2 };
   if (!hasBatch) x = x.reshape([1, ...x.shape]);
   const { stride, padding, dilation, groups } = convArgs(op, options, 2);
-  const y = conv2dCore(x, w, stride, padding, dilation, groups, shown, checkBias(op, bias, x.dtype, w.shape[0]!));
+  const F = w.shape[0]!;
+  const b = checkBias(op, bias, x.dtype, F);
+  // NOTE: a bias of the output's dtype is added inside the convolution; another one after it, so that the
+  // result takes the promoted dtype, as an add does.
+  const y = b === null || b.dtype === x.dtype
+    ? conv2dCore(x, w, stride, padding, dilation, groups, shown, b)
+    : withBias(op, conv2dCore(x, w, stride, padding, dilation, groups, shown), b, F);
   return hasBatch ? y : y.reshape(y.shape.slice(1));
 }
 
