@@ -60,14 +60,15 @@ export type GemmTuning = Record<Precision, GemmConfig>;
  * unrolls the step loop better than we do by hand; the block sizes matter little. Small products run
  * faster in JavaScript's loop. A product is split between threads only from where the split paid
  * off: below it, the copies into shared memory and the hand-off cost more than half the product.
- * Narrower products stay on one thread: copies per multiply-add grow as 1/min(m, n). The MNIST
- * step's 100×784×40 products (C 40 wide) are split: with the workers kept polling between the step's
- * products the step is ≈ 12% faster on an idle machine in float64 and float32 (p10 of single steps;
- * bench/results/split-2026-12-05.md).
+ * Narrow products stay on one thread: copies per multiply-add grow as 1/min(m, n). In float64 the
+ * MNIST step's 100×784×40 products (min side 40) are split: with the workers kept spinning between
+ * the step's products the step is 11–13% faster on an idle machine; in float32 the same split gained
+ * nothing (half a product is ≈ 70 µs, and the copies into shared memory take what it saves), so
+ * float32 keeps 64 (bench/results/split-2026-12-05.md).
  */
 export const DEFAULT_TUNING: GemmTuning = {
   float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_500_000, minSideThreads: 32 },
-  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_000_000, minSideThreads: 32 },
+  float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_000_000, minSideThreads: 64 },
 };
 
 /** How one dtype maps onto wasm instructions. */
