@@ -186,7 +186,7 @@ function standingNotes(info: Record<string, ChildReport['info']>, quick: boolean
   const wasm = info['tfjs-wasm'];
   return [
     'Synthetic data: inputs uniform in [0, 1), random labels, seeded; batches of 100 drawn with replacement from 1,000 rows held in the contender\'s dtype and built in each language (numpy: `x_train[batch_mask]`; JavaScript: rows copied into one reused array, tapegrad\'s batch tensor refilled in place with `bumpVersion`).',
-    'tapegrad splits large matrix products between threads (both cores here, from about 130³ multiply-adds and 32 (float64) or 64 (float32) rows and columns of C): the MNIST step\'s float64 products are split, its float32 ones run on one thread.',
+    'tapegrad splits large matrix products between threads (both cores here, from about 130³ multiply-adds and 64 rows and columns of C); the MNIST step\'s products are narrower and run on one thread.',
     'The numpy rows are the course\'s own code (np.dot, softmax, cross entropy, hand-written backward); the chain row of numpy is forward only (numpy has no tape), the anchor of (c).',
     `tfjs wasm: ${wasm === undefined ? 'did not run' : `${wasm.threads} thread(s), SIMD ${wasm.simd}`} — tfjs turns wasm threads off in Node (its pthread workers are Blob URLs, which Node's Worker rejects), so tfjs wasm on 2 threads is not available here.`,
     `(e) times the numerical gradient over ${quick ? 'b2 (10 parameters, 20 forward passes)' : 'b1 (40 parameters, 80 forward passes)'} and extrapolates to all 31,810 parameters (63,620 forward passes).`,

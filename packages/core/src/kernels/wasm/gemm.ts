@@ -60,14 +60,11 @@ export type GemmTuning = Record<Precision, GemmConfig>;
  * unrolls the step loop better than we do by hand; the block sizes matter little. Small products run
  * faster in JavaScript's loop. A product is split between threads only from where the split paid
  * off: below it, the copies into shared memory and the hand-off cost more than half the product.
- * Narrow products stay on one thread: copies per multiply-add grow as 1/min(m, n). In float64 the
- * MNIST step's 100×784×40 products (min side 40) are split: with the workers kept spinning between
- * the step's products the step is 11–13% faster on an idle machine; in float32 the same split gained
- * nothing (half a product is ≈ 70 µs, and the copies into shared memory take what it saves), so
- * float32 keeps 64 (bench/results/split-2026-12-05.md).
+ * Narrow products stay on one thread: copies per multiply-add grow as 1/min(m, n), and inside a
+ * training step with another process on the machine the split lost.
  */
 export const DEFAULT_TUNING: GemmTuning = {
-  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_500_000, minSideThreads: 32 },
+  float64: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_500_000, minSideThreads: 64 },
   float32: { mr: 4, nrVectors: 2, unroll: 1, kc: 256, mc: 64, nc: 512, minMacs: 128, minMacsThreads: 2_000_000, minSideThreads: 64 },
 };
 
@@ -396,10 +393,8 @@ export interface GemmOptions {
   adaptive?: boolean;
 }
 
-/** Products run on one thread after splits found the workers' cores busy. */
+/** Products run on one thread after a split found the workers' cores busy. */
 const BACKOFF = 64;
-/** Weight of the newest split in the running share of late splits (`lateness`). */
-const LATENESS_WEIGHT = 0.1;
 
 /** Operands of at least this many bytes with a stamp are kept in wasm memory for the next products. */
 export const RESIDENT_MIN_BYTES = 64 * 1024;
@@ -472,8 +467,6 @@ export class WasmGemm {
   lastParts = 0;
   /** Products left to run on one thread after workers were found slow (their cores busy elsewhere). */
   private backoff = 0;
-  /** Running share of recent splits whose workers finished late (an exponential average of 0s and 1s). */
-  private lateness = 0;
 
   private readonly adaptive: boolean;
 
@@ -634,7 +627,6 @@ export class WasmGemm {
     const length = byRows ? m : n;
     const chunk = roundUp(Math.ceil(length / parts), step);
     let posted = 0;
-    let woken = false;
     for (let t = 0; t * chunk < length; t++) {
       const start = t * chunk;
       const count = Math.min(chunk, length - start);
@@ -648,7 +640,7 @@ export class WasmGemm {
       args[6] = k;
       args[7] = byRows ? n : count;
       args[8] = aRow; args[9] = aCol; args[10] = bCol; args[11] = bRow; args[12] = at.ldc; args[13] = 0;
-      if (t > 0 && this.team!.post(posted++, e.teamFn, args)) woken = true;
+      if (t > 0) this.team!.post(posted++, e.teamFn, args);
     }
     const [a, b, c, ap, bp, mm, kk, nn, ar, ac, bc, br, ldc] = this.args[0]!;
     const started = this.clock();
@@ -657,17 +649,9 @@ export class WasmGemm {
     if (!this.team!.join()) throw new RangeError('gemmWasm: a worker thread trapped');
     // NOTE: on a shared machine another process may hold the workers' cores; a worker that finishes
     // its equal share more than 50% later than we finished ours is not running in parallel, and
-    // splitting then costs more than it saves (the MNIST step got slower). When most recent splits
-    // were late (their running share passes one half: 7 late in a row from none), the next BACKOFF
-    // products run here alone, then splitting is tried again. A split that had to wake a sleeping
-    // worker is not judged: it is late by the wake-up (often over 1 ms here), and the workers sleep
-    // through every back-off, so counting it kept the MNIST step on one thread most of the time
-    // (bench/results/split-2026-12-05.md).
-    const total = this.clock() - started;
-    if (woken) return;
-    const late = total > 1.5 * ownShare ? 1 : 0;
-    this.lateness += LATENESS_WEIGHT * (late - this.lateness);
-    if (this.adaptive && this.lateness > 0.5) this.backoff = BACKOFF;
+    // splitting then costs more than it saves (the MNIST step got slower). So the next
+    // BACKOFF products run here alone, then splitting is tried again.
+    if (this.adaptive && this.clock() - started > 1.5 * ownShare) this.backoff = BACKOFF;
   }
 
   /** Milliseconds, for the adaptive check (a method, so that a test can script it). */

@@ -19,13 +19,8 @@ const FN = 4; // index into the worker's function list; −1 tells it to exit
 const ASLEEP = 5; // 1 while the worker sleeps (or is about to) in Atomics.wait
 const ARGS = 6;
 const MAX_ARGS = 16;
-/**
- * How long a worker polls for the next call before it sleeps.
- * NOTE: 2 ms, longer than the gap between a training step's products (≈ 0.5 ms in the MNIST step), so
- * workers stay awake through training; at 0.2 ms they slept between the step's two products and each
- * split paid a wake-up (bench/results/split-2026-12-05.md). OpenBLAS's threads spin likewise.
- */
-const SPIN_MS = 2;
+/** How long a worker polls for the next call before it sleeps. */
+const SPIN_MS = 0.2;
 
 /**
  * The worker's program (plain JavaScript: it runs as given, not through our build).
@@ -145,20 +140,15 @@ export class Team {
     return n;
   }
 
-  /**
-   * Posts `fns[fn](...args)` to the i-th ready worker; `join` waits for it. True if the worker was
-   * asleep and had to be woken (its call then starts late by the wake-up, not by a busy core).
-   */
-  post(i: number, fn: number, args: readonly number[]): boolean {
+  /** Posts `fns[fn](...args)` to the i-th ready worker; `join` waits for it. */
+  post(i: number, fn: number, args: readonly number[]): void {
     const m = this.readyMember(i);
     const c = m.control;
     for (let a = 0; a < args.length; a++) c[ARGS + a] = args[a]!;
     c[FN] = fn;
     m.running = ++this.seq;
     Atomics.store(c, SEQ, m.running);
-    if (Atomics.load(c, ASLEEP) !== 1) return false;
-    Atomics.notify(c, SEQ);
-    return true;
+    if (Atomics.load(c, ASLEEP) === 1) Atomics.notify(c, SEQ);
   }
 
   /** Waits until every posted call has returned; false if one threw (a wasm trap). */
