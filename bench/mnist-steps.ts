@@ -3,7 +3,8 @@
  * `npx tsx --conditions=@tapegrad/source bench/mnist-steps.ts [--rounds 3] [--steps 2000]`
  * runs tapegrad (float64/float32; the batch by `take` (plain), as a fresh array (fresh), or refilled in
  * place (refill)) and numpy (float64/float32) interleaved, each in its own child (`--base DIR` adds the
- * same tapegrad rows run from another checkout, for before/after), and prints per-step wall-time percentiles (min, p10, median) and CPU time per step.
+ * same tapegrad rows run from another checkout, for before/after), and prints per-step wall-time percentiles (min, p10, median), the mean (what a training run's wall time is made of:
+ * it counts the slow steps that the percentiles pass over) and CPU time per step.
  * When other processes take the cores, the min and p10 of single steps stay near the undisturbed
  * time while the median does not. `… bench/mnist-steps.ts child float64 plain 3000` runs one child
  * (wrap it in `node --cpu-prof --import tsx/esm --conditions=@tapegrad/source` for a profile).
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { NUMPY_SCRIPT, PYTHON, lastLine } from './src/contenders/numpy.js';
 import { MNIST } from './src/protocol.js';
 
-interface Stats { min: number; p10: number; median: number; cpu: number; rssMB: number }
+interface Stats { min: number; p10: number; median: number; mean: number; cpu: number; rssMB: number }
 
 const pick = (xs: number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
@@ -35,8 +36,9 @@ async function child(dtype: 'float64' | 'float32', variant: Variant, steps: numb
     times.push(performance.now() - t);
   }
   const cpu = process.cpuUsage(cpu0);
+  const mean = times.reduce((sum, t) => sum + t, 0) / steps;
   times.sort((a, b) => a - b);
-  return { min: times[0]!, p10: pick(times, 0.1), median: pick(times, 0.5), cpu: (cpu.user + cpu.system) / 1000 / steps, rssMB: process.resourceUsage().maxRSS / 1024 };
+  return { min: times[0]!, p10: pick(times, 0.1), median: pick(times, 0.5), mean, cpu: (cpu.user + cpu.system) / 1000 / steps, rssMB: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function main(): Promise<void> {
@@ -81,12 +83,12 @@ async function main(): Promise<void> {
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const f = (x: number): string => x.toFixed(3);
   console.log(`load average ${load0} → ${loadavg()[0]!.toFixed(2)}; ${values.rounds} rounds × ${values.steps} steps; ms per step, median over rounds [min–max over rounds]`);
-  console.log('| row | min step | p10 step | median step | CPU ms/step | peak RSS MB |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| row | min step | p10 step | median step | mean step | CPU ms/step | peak RSS MB |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, st] of results) {
     if (st.length === 0) continue;
     const col = (k: keyof Stats): string => `${f(med(st.map((s) => s[k])))} [${f(Math.min(...st.map((s) => s[k])))}–${f(Math.max(...st.map((s) => s[k])))}]`;
-    console.log(`| ${name} | ${col('min')} | ${col('p10')} | ${col('median')} | ${col('cpu')} | ${med(st.map((s) => s.rssMB)).toFixed(0)} |`);
+    console.log(`| ${name} | ${col('min')} | ${col('p10')} | ${col('median')} | ${col('mean')} | ${col('cpu')} | ${med(st.map((s) => s.rssMB)).toFixed(0)} |`);
   }
 }
 

@@ -446,7 +446,7 @@ def steps(problem, dtype, n):
         times.append(now_ms() - t)
     cpu = (time.process_time() - cpu0) * 1000 / n
     times.sort()
-    print(json.dumps({'min': times[0], 'p10': times[n // 10], 'median': times[n // 2], 'cpu': cpu,
+    print(json.dumps({'min': times[0], 'p10': times[n // 10], 'median': times[n // 2], 'mean': sum(times) / n, 'cpu': cpu,
                       'rssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
