@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 headers="$(dirname "$(command -v node)")/../include/node"
 [ -f "$headers/node_api.h" ] || headers=/usr/include/node
-gcc -O3 -mavx512f -mavx2 -ffp-contract=off -DKC=128 -Wall -shared -fPIC -I"$headers" gemm.c -o gemm.node
+gcc -O3 -mavx512f -mavx2 -ffp-contract=off -Wall -shared -fPIC -I"$headers" gemm.c -o gemm.node
 echo "built $(pwd)/gemm.node"
