@@ -129,6 +129,27 @@ describe('bad shapes and arguments name the op, the shapes and the output size',
     expect(() => maxPool2d(ones([4, 4]), 2)).toThrow(ShapeError);
     expect(() => adaptiveAvgPool2d(ones([1, 1, 4, 4]), 0)).toThrow(ValueError);
   });
+  it('results past 2**31 − 1 elements: a ValueError naming the op and the shapes, before anything is allocated', () => {
+    // Found by the fuzz: adaptiveAvgPool2d(x, [2 ** 31, 1]) allocated 24 GB and was killed; [1e12, 1e12] threw a RangeError.
+    expect(() => adaptiveAvgPool2d(ones([1, 2, 3, 3]), [2 ** 31, 1])).toThrow(
+      'adaptiveAvgPool2d: the result of [1,2,3,3] would have shape [1,2,2147483648,1], 4294967296 elements; a tensor holds at most 2**31 - 1',
+    );
+    expect(() => adaptiveAvgPool2d(ones([2, 3, 3]), [1e12, 1e12])).toThrow(ValueError);
+    expect(() => adaptiveAvgPool2d(ones([0, 2, 3, 3]), [1e12, 1e12])).toThrow(
+      'adaptiveAvgPool2d: output size [1000000000000,1000000000000] holds 1e+24 elements per plane; a tensor holds at most 2**31 - 1',
+    );
+    expect(() => conv2d(ones([2, 3, 3]), ones([1, 2, 1, 1]), null, { padding: 1e6 })).toThrow(
+      'conv2d: the result of [2,3,3] and [1,2,1,1] would have shape [1,2000003,2000003], 4000012000009 elements; a tensor holds at most 2**31 - 1',
+    );
+    expect(() => conv1d(ones([1, 2, 3]), ones([1, 2, 1]), null, { padding: 3e9 })).toThrow('conv1d: the result of [1,2,3] and [1,2,1] would have shape [1,1,6000000003]');
+    expect(() => convTranspose2d(ones([1, 2, 3, 3]), ones([2, 1, 1, 1]), null, { stride: 1e6 })).toThrow(
+      'convTranspose2d: the result of [1,2,3,3] and [2,1,1,1] would have shape [1,1,2000001,2000001]',
+    );
+    expect(() => convTranspose1d(ones([2, 3]), ones([2, 1, 1]), null, { stride: 2e9 })).toThrow('convTranspose1d: the result of [2,3] and [2,1,1] would have shape [1,4000000001]');
+    expect(() => unfold(ones([1, 2, 3, 3]), 1, { padding: 1e6 })).toThrow('unfold: the result of [1,2,3,3] would have shape [1,2,4000012000009]');
+    // An output larger than the input is still fine (its windows overlap, as PyTorch's).
+    expect(adaptiveAvgPool2d(ones([1, 1, 2, 2]), [5, 7]).shape).toEqual([1, 1, 5, 7]);
+  });
   it('batchNorm, layerNorm, dropout, embedding', () => {
     expect(() => batchNorm(ones([1, 3]), zeros([3]), ones([3]), null, null, { training: true })).toThrow(
       'batchNorm: training needs more than 1 value per channel, got input of shape [1,3]',

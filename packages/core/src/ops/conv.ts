@@ -10,6 +10,7 @@ import { sumTo } from './reduce.js';
 import { ArgumentError, ShapeError, ValueError } from '../tape/errors.js';
 import { col2im, convForward, convInputKernel, convWeightKernel, im2col, type ConvGeom } from '../kernels/conv.js';
 import { fmt, show } from '../tape/messages.js';
+import { checkResult } from '../tape/shapes.js';
 import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 
 /** A size per spatial axis: one number for all, or one each (`[h, w]`). */
@@ -136,6 +137,12 @@ function withBias(op: string, y: Tensor, bias: TensorLike | null | undefined, F:
 /** Spatial axes of the shown (user) shapes: `[h, w]` for 2-d, `[l]` for 1-d. */
 interface Shown { op: string; x: readonly number[]; w: readonly number[]; dims: 1 | 2 }
 
+/** The output's shape as the user will see it (no batch axis when the input had none; 1-d convolutions have no height). */
+function outShape(s: Shown, N: number, F: number, oh: number, ow: number): number[] {
+  const spatial = s.dims === 1 ? [ow] : [oh, ow];
+  return s.x.length === s.dims + 2 ? [N, F, ...spatial] : [F, ...spatial];
+}
+
 function showParams(s: Shown, v: number[]): string {
   return s.dims === 1 ? String(v[1]) : `[${v.join(',')}]`;
 }
@@ -176,6 +183,7 @@ function conv2dCore(
         `dilation ${showParams(s, dilation)}, stride ${showParams(s, stride)}) gives output size ${size}: the dilated kernel is larger than the padded input`,
     );
   }
+  checkResult(op, [s.x, s.w], outShape(s, N, F, oh, ow));
   const geom: ConvGeom = { N, C, H, W, F, groups, kh, kw, sh: stride[0]!, sw: stride[1]!, ph, pw, dh: dilation[0]!, dw: dilation[1]!, oh, ow };
   return bias === null ? conv(x, w, geom) : convBias(x, w, bias, geom);
 }
@@ -263,6 +271,7 @@ function convTransposeCore(
         `dilation ${showParams(s, dilation)}, outputPadding ${showParams(s, outputPadding)}) gives output size ${s.dims === 1 ? ow : `[${oh},${ow}]`}, which is not positive`,
     );
   }
+  checkResult(op, [s.x, s.w], outShape(s, N, cg * groups, oh, ow));
   // The transposed convolution is the input gradient of the convolution that maps its output back to x.
   const geom: ConvGeom = {
     N, C: cg * groups, H: oh, W: ow, F: Cin, groups, kh, kw, sh: stride[0]!, sw: stride[1]!,
@@ -343,6 +352,7 @@ function unfoldGeom(op: string, N: number, C: number, H: number, W: number, k: n
   if (oh < 1 || ow < 1) {
     throw new ShapeError(`${op}: ${shown} with kernel [${kh},${kw}] (padding [${ph},${pw}], dilation [${dh},${dw}], stride [${sh},${sw}]) gives [${oh},${ow}] windows: the dilated kernel is larger than the padded input`);
   }
+  if (op === 'unfold') checkResult(op, [[N, C, H, W]], [N, C * kh * kw, oh * ow]);
   return { N, C, H, W, F: 1, groups: 1, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
 }
 

@@ -8,7 +8,7 @@ import { allocate, floatOf } from '../tape/dtype.js';
 import { ArgumentError, IndexError, ShapeError, ValueError } from '../tape/errors.js';
 import { maxPoolIndices, windowMean, type Windows } from '../kernels/conv.js';
 import { fmt, show } from '../tape/messages.js';
-import { sizeOf } from '../tape/shapes.js';
+import { checkResult, MAX_ELEMENTS, sizeOf } from '../tape/shapes.js';
 import { Tensor, asTensor, type TensorLike } from '../tape/tensor.js';
 import { pair, type Size1, type Size2 } from './conv.js';
 
@@ -228,6 +228,10 @@ export function adaptiveAvgPool2d(input: TensorLike, outputSize: number | readon
     throw new ValueError(`${op}: outputSize must be a whole number ≥ 1 or two of them (null keeps the input's size), got ${show(outputSize)}`);
   }
   const [oh, ow] = sizes as [number, number];
+  // NOTE: checked before the windows are made (an entry per output row, column and cell): outputSize [2**31, 1]
+  // used to allocate 24 GB and kill the process; [1e12, 1e12] threw the engine's RangeError.
+  checkResult(op, [x.shape], [...x.shape.slice(0, -2), oh, ow]);
+  if (oh * ow > MAX_ELEMENTS) throw new ValueError(`${op}: output size [${oh},${ow}] holds ${oh * ow} elements per plane; a tensor holds at most 2**31 - 1`);
   if ((H === 0 || W === 0) && planes > 0) throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty spatial axis; output size [${oh},${ow}] needs at least one element per window`);
   const axis = (n: number, on: number): Windows => {
     const start = new Int32Array(on);
