@@ -131,6 +131,8 @@ function runCall(call: Call, pool: Tensor[]): boolean {
   return true;
 }
 
+/** The whole test's limit; `pnpm test:stress` runs TAPEGRAD_STRESS times as many programs, so it gets as many minutes. */
+const TIMEOUT = 60_000 * Number(process.env.TAPEGRAD_STRESS ?? 1);
 /** Each program must finish quickly: a hang would be a bug, not a slow test. */
 const PROGRAM_MS = 2000;
 /** 2,000 by default (about a second); TAPEGRAD_FUZZ_RUNS=100000 (say) fuzzes deeper. */
@@ -152,7 +154,7 @@ describe('fuzz: random programs over random tensors and arguments', () => {
     const total = outcomes.returned + outcomes.threw;
     console.log(`fuzz: ${FUZZ_PROGRAMS} programs, ${total} calls, ${outcomes.returned} returned, ${outcomes.threw} threw a TapegradError`);
     expect(outcomes.returned / total).toBeGreaterThan(0.25);
-  }, 60_000);
+  }, TIMEOUT);
 });
 
 describe('what the fuzz found (fixed)', () => {
@@ -371,5 +373,5 @@ describe('fuzz: gradients of random programs', () => {
       }),
       { numRuns: GRAD_PROGRAMS },
     );
-  }, 60_000);
+  }, TIMEOUT);
 });
