@@ -136,7 +136,11 @@ describe('bad shapes and arguments name the op, the shapes and the output size',
     );
     expect(() => adaptiveAvgPool2d(ones([2, 3, 3]), [1e12, 1e12])).toThrow(ValueError);
     expect(() => adaptiveAvgPool2d(ones([0, 2, 3, 3]), [1e12, 1e12])).toThrow(
-      'adaptiveAvgPool2d: output size [1000000000000,1000000000000] holds 1e+24 elements per plane; a tensor holds at most 2**31 - 1',
+      'adaptiveAvgPool2d: the result of [0,2,3,3], shape [0,2,1000000000000,1000000000000], has an axis of 1000000000000',
+    );
+    // An empty batch makes an empty result, but the windows (a row per output cell) would still be 2**40.
+    expect(() => adaptiveAvgPool2d(ones([0, 2, 3, 3]), [2 ** 20, 2 ** 20])).toThrow(
+      'adaptiveAvgPool2d: output size [1048576,1048576] holds 1099511627776 elements per plane; a tensor holds at most 2**31 - 1',
     );
     expect(() => conv2d(ones([2, 3, 3]), ones([1, 2, 1, 1]), null, { padding: 1e6 })).toThrow(
       'conv2d: the result of [2,3,3] and [1,2,1,1] would have shape [1,2000003,2000003], 4000012000009 elements; a tensor holds at most 2**31 - 1',

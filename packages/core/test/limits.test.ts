@@ -31,15 +31,15 @@ describe('the 2**31 - 1 element cap holds for op results, checked before allocat
     expect(() => a.where(zeros([1, 46341]), 0)).toThrow(ValueError);
   });
 
-  it('the matching matmul, oneHot with 46341 classes, and the sum over the empty axis of [0, 2**31]', () => {
+  it('the matching matmul, oneHot with 46341 classes, and the sum over the empty axis of [0, 2**16, 2**16]', () => {
     const m = refused(() => matmul(zeros([46341, 0]), zeros([0, 46341])));
     expect(String(m.error)).toMatch(/matmul: the result of \[46341,0\] and \[0,46341\] would have shape \[46341,46341\]/);
     expect(m.error).toBeInstanceOf(ValueError);
     const o = refused(() => oneHot(zeros([46341], { dtype: 'int32' }), 46341));
     expect(String(o.error)).toMatch(/oneHot: the result of \[46341\] would have shape \[46341,46341\]/);
-    const s = refused(() => zeros([0, 2 ** 31]).sum(0));
-    expect(String(s.error)).toMatch(/sum: the result of \[0,2147483648\] would have shape \[1,2147483648\]/);
-    expect(() => zeros([0, 2 ** 31]).max(0)).toThrow(ValueError);
+    const s = refused(() => zeros([0, 2 ** 16, 2 ** 16]).sum(0));
+    expect(String(s.error)).toMatch(/sum: the result of \[0,65536,65536\] would have shape \[1,65536,65536\]/);
+    expect(() => zeros([0, 2 ** 16, 2 ** 16]).max(0)).toThrow(ValueError);
     for (const r of [m, o, s]) expect(r.grewBytes).toBeLessThan(100e6);
     // Just under the cap in elements is still fine for the shapes (nothing large made here).
     expect(zeros([0, 2 ** 31 - 1]).sum(1).shape).toEqual([0]);
@@ -72,6 +72,30 @@ describe('x.grad is checked when assigned, as PyTorch does', () => {
     expect(x.grad.toArray()).toEqual([[5, 6, 7]]);
     x.grad = null;
     expect(x.grad).toBeNull();
+  });
+});
+
+describe('an axis holds at most 2**31 - 1 positions, even in an empty tensor', () => {
+  // The fuzz, run 100× deeper, found [2, 0].repeat(1e12, 0) and zeros([0, 0, 2, 1e12]).flip() aborting the process
+  // (V8's "invalid size error" on a list of 10¹² positions): empty tensors with such axes are refused where made.
+  it('shapes given by the user, results of ops, and reshapes of empty tensors', () => {
+    expect(() => zeros([0, 1e12])).toThrow('zeros: shape [0,1000000000000] has an axis of 1000000000000; an axis holds at most 2**31 - 1, even in an empty tensor');
+    expect(() => zeros([2, 0]).repeat(1e12, 0)).toThrow(ValueError);
+    expect(() => zeros([2, 0]).repeat(1e12, 0)).toThrow(/^repeat: shape \[2000000000000,0\] has an axis of 2000000000000/);
+    expect(() => zeros([0]).reshape([1e12, 0])).toThrow('reshape: the result of [0], shape [1000000000000,0], has an axis of 1000000000000');
+    const big = zeros([0, 2 ** 31 - 1]);
+    expect(() => big.concat([big], 1)).toThrow('concat: the result of [0,2147483647] and [0,2147483647], shape [0,4294967294], has an axis of 4294967294');
+    expect(() => tensor([], { shape: [2 ** 31, 0] })).toThrow(ValueError);
+  });
+  it('ops on an empty tensor with an axis of 2**31 - 1 do no work per position along it', () => {
+    const x = zeros([0, 0, 2, 2 ** 31 - 1]).requiresGrad_();
+    // Each of these made a list of 2**31 positions (16 GB, or V8 aborting the process).
+    expect(x.flip().shape).toEqual([0, 0, 2, 2 ** 31 - 1]);
+    expect(x.slice(3, 5, null, 2).shape).toEqual([0, 0, 2, 1073741821]);
+    expect(x.slice(3, null, null, -3).shape).toEqual([0, 0, 2, 715827883]);
+    expect(zeros([3, 0]).repeat(2 ** 29, 0).shape).toEqual([3 * 2 ** 29, 0]);
+    x.flip().sum().backward();
+    expect(x.grad!.shape).toEqual([0, 0, 2, 2 ** 31 - 1]);
   });
 });
 

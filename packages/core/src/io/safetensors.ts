@@ -16,6 +16,7 @@
 import { isTensor } from '../tape/autograd.js';
 import { ArgumentError, FormatError } from '../tape/errors.js';
 import { fmt, show } from '../tape/messages.js';
+import { MAX_ELEMENTS } from '../tape/shapes.js';
 import { Tensor } from '../tape/tensor.js';
 import type { DType, TypedArray } from '../tape/dtype.js';
 import { parseJson, type JsonObject } from './json.js';
@@ -236,8 +237,9 @@ function readEntry(op: string, name: string, info: unknown, dataLength: number):
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   const code = typeof dtype === 'string' ? CODES[dtype] : undefined;
   if (code === undefined) throw new FormatError(`${where} has dtype ${show(dtype)}; tapegrad reads F64, F32, I32 and BOOL`);
-  if (!Array.isArray(shape) || shape.length > MAX_DIMS || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new FormatError(`${where} has shape ${show(shape)}; sizes must be whole numbers ≥ 0 (at most ${MAX_DIMS} of them)`);
+  // NOTE: an axis past 2**31 - 1 is refused even in an empty tensor, as every shape in tapegrad (see checkSize).
+  if (!Array.isArray(shape) || shape.length > MAX_DIMS || !shape.every((d) => Number.isSafeInteger(d) && d >= 0 && d <= MAX_ELEMENTS)) {
+    throw new FormatError(`${where} has shape ${show(shape)}; sizes must be whole numbers from 0 to 2**31 - 1 (at most ${MAX_DIMS} of them)`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
     throw new FormatError(`${where} has data_offsets ${show(offsets)}; expected [begin, end], whole numbers ≥ 0`);

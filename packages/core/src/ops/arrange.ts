@@ -68,6 +68,8 @@ export function repeat(a: TensorLike, repeats: number | readonly number[], axis?
   const shape = x.shape.slice();
   shape[ax] = total;
   checkSize('repeat', shape);
+  // NOTE: an empty result needs no list of positions (which an empty x with a large count would make huge).
+  if (sizeOf(shape) === 0) return reshape(slice(x, ax, 0, 0), shape);
   const idx: number[] = [];
   for (let i = 0; i < n; i++) for (let k = r.length === 1 ? r[0]! : r[i]!; k > 0; k--) idx.push(i);
   return take(x, Int32Array.from(idx), ax);

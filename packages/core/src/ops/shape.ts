@@ -57,6 +57,7 @@ export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
     s[unknown] = x.size / known;
   }
   if (sizeOf(s) !== x.size) throw new ShapeError(`reshape: cannot reshape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
+  if (x.size === 0) checkResult('reshape', [x.shape], s); // an empty tensor reshapes into any empty shape, up to the axis limit
   // NOTE: a new tensor even for the same shape (a view on the same storage, as PyTorch's): naming it or
   // setting requiresGrad on it must not change x.
   return record('reshape', [x], Tensor._view(x, s), (g) => [g.reshape(x.shape)], []);
@@ -153,6 +154,7 @@ export function concat(items: readonly TensorLike[], axis = 0): Tensor {
   const dtype = xs.reduce<DType>((d, t) => promote(d, t.dtype), first.dtype);
   const shape = first.shape.slice();
   shape[ax] = xs.reduce((s, t) => s + t.shape[ax]!, 0);
+  checkResult('concat', xs.map((t) => t.shape), shape);
   const data = allocate(dtype, sizeOf(shape));
   const [outer, total, inner] = around(shape, ax);
   let offset = 0;
@@ -190,25 +192,18 @@ export function stack(items: readonly TensorLike[], axis = 0): Tensor {
   return concat(xs.map((t) => unsqueeze(t, ax)), ax);
 }
 
-function sliceRange(op: string, n: number, start: number | null | undefined, end: number | null | undefined, step: number): number[] {
+/** Python's slice.indices along an axis of n: the first position and how many positions, `step` apart. */
+function sliceBounds(op: string, n: number, start: number | null | undefined, end: number | null | undefined, step: number): [number, number] {
   if (!Number.isInteger(step) || step === 0) throw new ValueError(`${op}: step must be a nonzero integer, got ${show(step)}`);
   for (const v of [start, end]) {
     if (v !== undefined && v !== null && !Number.isInteger(v)) throw new ValueError(`${op}: start and end must be integers, got ${show(v)}`);
   }
-  // Python's slice.indices: negative counts from the end, out-of-range clips.
+  // Negative counts from the end, out-of-range clips.
   const clip = (v: number | null | undefined, dflt: number, lo: number, hi: number) =>
     v === undefined || v === null ? dflt : v < 0 ? Math.max(v + n, lo) : Math.min(v, hi);
-  const idx: number[] = [];
-  if (step > 0) {
-    const s = clip(start, 0, 0, n);
-    const e = clip(end, n, 0, n);
-    for (let i = s; i < e; i += step) idx.push(i);
-  } else {
-    const s = clip(start, n - 1, -1, n - 1);
-    const e = clip(end, -1, -1, n - 1);
-    for (let i = s; i > e; i += step) idx.push(i);
-  }
-  return idx;
+  const s = step > 0 ? clip(start, 0, 0, n) : clip(start, n - 1, -1, n - 1);
+  const e = step > 0 ? clip(end, n, 0, n) : clip(end, -1, -1, n - 1);
+  return [s, Math.max(0, Math.ceil((e - s) / step))];
 }
 
 /**
@@ -219,7 +214,15 @@ export function slice(a: TensorLike, axis: number, start?: number | null, end?: 
   const x = asTensor(a);
   if (x.ndim === 0) throw new IndexError('slice: a 0-d tensor has no axis to slice');
   const ax = normAxis('slice', axis, x.ndim);
-  const idx = sliceRange('slice', x.shape[ax]!, start, end, step);
+  const [first, count] = sliceBounds('slice', x.shape[ax]!, start, end, step);
+  if (x.size === 0) {
+    // NOTE: nothing to pick; no list of positions, which for an axis of 2**31 - 1 would be 16 GB.
+    const shape = x.shape.slice();
+    shape[ax] = count;
+    return reshape(x, shape);
+  }
+  const idx = new Array<number>(count);
+  for (let j = 0; j < count; j++) idx[j] = first + j * step;
   return indexAxis('slice', x, ax, idx);
 }
 

@@ -53,10 +53,25 @@ export function checkShape(op: string, shape: unknown): number[] {
  */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
-/** Refuses a shape of more than MAX_ELEMENTS elements, before anything is allocated. */
+/**
+ * Refuses a shape of more than MAX_ELEMENTS elements, or with an axis longer than that, before anything
+ * is allocated. NOTE: the axis limit holds for empty tensors too: positions along an axis are int32
+ * (argmax, take, sort), and ops that walk an axis (slice, repeat) would do 10¹² steps for `[0, 1e12]`
+ * (the fuzz found V8 aborting the process on such an index list).
+ */
 export function checkSize(op: string, shape: Shape): void {
   const n = sizeOf(shape);
   if (n > MAX_ELEMENTS) throw new ValueError(`${op}: shape ${fmt(shape)} holds ${n} elements; a tensor holds at most 2**31 - 1`);
+  checkAxes(op, shape);
+}
+
+function checkAxes(op: string, shape: Shape, inputs?: readonly Shape[]): void {
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i]! > MAX_ELEMENTS) {
+      const what = inputs === undefined ? `shape ${fmt(shape)}` : `the result of ${inputs.map(fmt).join(' and ')}, shape ${fmt(shape)},`;
+      throw new ValueError(`${op}: ${what} has an axis of ${shape[i]}; an axis holds at most 2**31 - 1, even in an empty tensor`);
+    }
+  }
 }
 
 /**
@@ -68,6 +83,7 @@ export function checkResult(op: string, inputs: readonly Shape[], out: Shape): v
   if (n > MAX_ELEMENTS) {
     throw new ValueError(`${op}: the result of ${inputs.map(fmt).join(' and ')} would have shape ${fmt(out)}, ${n} elements; a tensor holds at most 2**31 - 1`);
   }
+  checkAxes(op, out, inputs);
 }
 
 /** Resolves a possibly negative axis against `ndim`, as numpy does. */
