@@ -89,11 +89,18 @@ describe('an axis holds at most 2**31 - 1 positions, even in an empty tensor', (
   });
   it('ops on an empty tensor with an axis of 2**31 - 1 do no work per position along it', () => {
     const x = zeros([0, 0, 2, 2 ** 31 - 1]).requiresGrad_();
-    // Each of these made a list of 2**31 positions (16 GB, or V8 aborting the process).
+    // flip and slice made a list of 2**31 positions (16 GB, or V8 aborting the process); roll a table of
+    // them; the scans walked 2**31 empty lanes (each of these took minutes).
     expect(x.flip().shape).toEqual([0, 0, 2, 2 ** 31 - 1]);
     expect(x.slice(3, 5, null, 2).shape).toEqual([0, 0, 2, 1073741821]);
     expect(x.slice(3, null, null, -3).shape).toEqual([0, 0, 2, 715827883]);
     expect(zeros([3, 0]).repeat(2 ** 29, 0).shape).toEqual([3 * 2 ** 29, 0]);
+    expect(x.roll(5, 3).shape).toEqual(x.shape);
+    for (const axis of [0, 3]) {
+      expect(x.cumsum(axis).shape).toEqual(x.shape);
+      expect(x.cumprod(axis).shape).toEqual(x.shape);
+      expect(x.logcumsumexp(axis).shape).toEqual(x.shape);
+    }
     x.flip().sum().backward();
     expect(x.grad!.shape).toEqual([0, 0, 2, 2 ** 31 - 1]);
   });

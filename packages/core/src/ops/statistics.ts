@@ -262,6 +262,8 @@ function scanAxis(op: string, x: Tensor, axis: number | null | undefined): [Tens
 function scanKernel(op: string, kind: ScanKind, x: Tensor, axis: number, reverse: boolean): Tensor {
   const dtype = kind === 'logsumexp' ? floatOf(x.dtype) : x.dtype === 'bool' ? 'int32' : x.dtype;
   const od = allocate(dtype, x.size);
+  // An empty x: nothing to scan (its lanes may still number 2**31 - 1).
+  if (x.size === 0) return Tensor._of(od, x.shape.slice());
   const xd = x._data;
   const [outer, n, inner] = x.ndim === 0 ? [1, 1, 1] : around(x.shape, axis);
   const int = dtype === 'int32';
