@@ -263,6 +263,15 @@ describe('empty tensors through every op numpy accepts them in', () => {
     x.exp().sum(1, true).add(w).sum().backward();
     expect([x.grad!.shape, Array.from(w.grad!.data)]).toEqual([[2, 0], [1, 1, 1, 1, 1, 1]]);
   });
+
+  it('indexAdd on bools is a logical or, as add is (it stored 2 and 3 in a bool tensor; at 100× depth)', () => {
+    const b = core.tensor([false, true]);
+    const r = b.indexAdd(0, b, b);
+    expect([r.dtype, Array.from(r.data)]).toEqual(['bool', [0, 1]]);
+    const twice = b.indexAdd(0, core.tensor([1, 1, 0]), core.tensor([true, true, false]));
+    expect(Array.from(twice.data)).toEqual([0, 1]);
+    expect(Array.from(b.add(b).data)).toEqual([0, 1]);
+  });
 });
 
 // ---------------------------------------------------------------------------

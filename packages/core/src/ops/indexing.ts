@@ -76,6 +76,8 @@ function scatterAdd(base: Tensor | null, src: Tensor, ax: number, idx: Int32Arra
       for (let i = 0; i < inner; i++, p++) data[d + i] = data[d + i]! + s[p]!;
     }
   }
+  // NOTE: bools add as numpy's (True + True is True, a logical or): the storage holds only 0 and 1.
+  if (dtype === 'bool') for (let k = 0; k < data.length; k++) data[k] = data[k] !== 0 ? 1 : 0;
   const out = Tensor._of(data, shape);
   const gsrc = (g: Tensor) => gather(g, ax, idx);
   if (base === null) return record(op, [src], out, (g) => [gsrc(g)], []);
