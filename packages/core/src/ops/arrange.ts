@@ -215,7 +215,7 @@ export function roll(a: TensorLike, shift: number | readonly number[], axis?: Ax
   return axes.reduce((t, ax, i) => {
     const n = t.shape[ax]!;
     const s = shifts.length === 1 ? shifts[0]! : shifts[i]!;
-    if (n === 0 || s % n === 0 || t.size === 0) return t; // an empty t needs no table of n positions
+    if (t.size === 0 || s % n === 0) return t; // an empty t needs no table of n positions
     const idx = new Int32Array(n);
     for (let j = 0; j < n; j++) idx[j] = (((j - s) % n) + n) % n;
     return take(t, idx, ax);

@@ -352,7 +352,6 @@ function unfoldGeom(op: string, N: number, C: number, H: number, W: number, k: n
   if (oh < 1 || ow < 1) {
     throw new ShapeError(`${op}: ${shown} with kernel [${kh},${kw}] (padding [${ph},${pw}], dilation [${dh},${dw}], stride [${sh},${sw}]) gives [${oh},${ow}] windows: the dilated kernel is larger than the padded input`);
   }
-  if (op === 'unfold') checkResult(op, [[N, C, H, W]], [N, C * kh * kw, oh * ow]);
   return { N, C, H, W, F: 1, groups: 1, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
 }
 
@@ -381,7 +380,9 @@ export function unfold(input: TensorLike, kernelSize: Size2, options: UnfoldOpti
   const x = asTensor(input);
   if (x.ndim !== 4) throw new ShapeError(`${op}: input must be 4-d (N, C, H, W), got shape ${fmt(x.shape)}`);
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  return unfoldOp(x, unfoldGeom(op, N, C, H, W, pair(op, 'kernelSize', kernelSize, 1, 1), options, `input ${fmt(x.shape)}`));
+  const geo = unfoldGeom(op, N, C, H, W, pair(op, 'kernelSize', kernelSize, 1, 1), options, `input ${fmt(x.shape)}`);
+  checkResult(op, [x.shape], [N, C * geo.kh * geo.kw, geo.oh * geo.ow]);
+  return unfoldOp(x, geo);
 }
 
 /**

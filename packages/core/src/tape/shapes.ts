@@ -62,9 +62,10 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
 export function checkSize(op: string, shape: Shape): void {
   const n = sizeOf(shape);
   if (n > MAX_ELEMENTS) throw new ValueError(`${op}: shape ${fmt(shape)} holds ${n} elements; a tensor holds at most 2**31 - 1`);
-  checkAxes(op, shape);
+  if (n === 0) checkAxes(op, shape);
 }
 
+/** Only an empty shape can have an axis past the cap (otherwise each axis is at most the element count). */
 function checkAxes(op: string, shape: Shape, inputs?: readonly Shape[]): void {
   for (let i = 0; i < shape.length; i++) {
     if (shape[i]! > MAX_ELEMENTS) {
@@ -83,7 +84,7 @@ export function checkResult(op: string, inputs: readonly Shape[], out: Shape): v
   if (n > MAX_ELEMENTS) {
     throw new ValueError(`${op}: the result of ${inputs.map(fmt).join(' and ')} would have shape ${fmt(out)}, ${n} elements; a tensor holds at most 2**31 - 1`);
   }
-  checkAxes(op, out, inputs);
+  if (n === 0) checkAxes(op, out, inputs);
 }
 
 /** Resolves a possibly negative axis against `ndim`, as numpy does. */
